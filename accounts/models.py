@@ -1,0 +1,78 @@
+from django.contrib.auth.models import AbstractUser, Group
+from django.core.validators import RegexValidator
+from django.db import models
+
+from accounts.choices import CASE_CONTENT_ROLES, Role, Sector
+
+
+class Organization(models.Model):
+    """An agency working in this deployment (or, with a webhook, beside it)."""
+
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    sector = models.CharField(max_length=32, choices=Sector.choices)
+    active = models.BooleanField(default=True)
+    case_prefix = models.CharField(
+        max_length=8,
+        validators=[RegexValidator(r"^[A-Z0-9]{2,8}$", "Two to eight capital letters or digits.")],
+        help_text="Start of this organization's case references, e.g. HH in HH-2026-00042.",
+    )
+    # Holds the organization's supervisors; django-guardian grants it every case of the org.
+    supervisors_group = models.OneToOneField(
+        Group, on_delete=models.PROTECT, related_name="supervised_organization"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person (or, with ``is_service_account``, a partner system) acting for one organization.
+
+    Platform operators are superusers and may have no organization; they never see case content.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="users", null=True, blank=True
+    )
+    role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+    is_service_account = models.BooleanField(
+        default=False, help_text="The identity an API client of the organization acts as."
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "role"])]
+
+    @property
+    def works_cases(self) -> bool:
+        return self.is_active and self.organization_id is not None and self.role in CASE_CONTENT_ROLES
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == Role.SUPERVISOR
+
+
+class Team(models.Model):
+    """A group of an organization's users who share the cases assigned to the team.
+
+    Membership is the membership of ``group``, which django-guardian grants the team's cases.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=120)
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="team")
+
+    class Meta:
+        ordering = ["organization__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="team_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organization.slug})"
+
+    @property
+    def members(self):
+        return self.group.user_set.all()

@@ -1,0 +1,25 @@
+from auditlog.middleware import AuditlogMiddleware
+from django.conf import settings
+
+
+def client_address(request) -> str | None:
+    """The caller's address as the audit trail records it.
+
+    X-Forwarded-For is believed only as far as the operator says proxies stand in front of us
+    (``CASEBRIDGE_TRUSTED_PROXY_COUNT``); anyone can send the header, so by default it is ignored.
+    """
+    trusted = settings.CASEBRIDGE_TRUSTED_PROXY_COUNT
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if trusted and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if len(hops) >= trusted:
+            return hops[-trusted]
+    return request.META.get("REMOTE_ADDR")
+
+
+class AuditContextMiddleware(AuditlogMiddleware):
+    """Attaches the acting user and a trustworthy remote address to every change-log entry."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        return client_address(request)

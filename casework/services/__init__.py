@@ -1,0 +1,25 @@
+"""Every write to case content. Keyword-only, ``actor=`` explicit, atomic, validated.
+
+Each service authorizes through the ``restrict`` choke point itself, so a command or a task that
+calls it cannot bypass the rules a view would apply.
+"""
+
+from casework.services.cases import case_assign, case_create, case_update
+from casework.services.consents import consent_record, consent_withdraw
+from casework.services.errors import VersionConflict
+from casework.services.parts import indicator_add, need_add, need_update, note_add, note_amend, person_add
+
+__all__ = [
+    "VersionConflict",
+    "case_assign",
+    "case_create",
+    "case_update",
+    "consent_record",
+    "consent_withdraw",
+    "indicator_add",
+    "need_add",
+    "need_update",
+    "note_add",
+    "note_amend",
+    "person_add",
+]
