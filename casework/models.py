@@ -118,7 +118,13 @@ class CasePart(models.Model):
         ordering = ["created_at", "id"]
 
     def get_additional_data(self) -> dict:
-        return {"organization": self.case.organization.slug, "case_reference": self.case.reference}
+        data = {"case_id": str(self.case_id)}
+        try:
+            case = self.case
+        except Case.DoesNotExist:
+            # Deleted together with its case: the case's own log entry names the organization.
+            return data
+        return data | {"organization": case.organization.slug, "case_reference": case.reference}
 
 
 class Person(CasePart):
@@ -163,7 +169,7 @@ class Note(CasePart):
     body = models.TextField()
     sensitivity = models.CharField(max_length=16, choices=Sensitivity.choices, default=Sensitivity.GENERAL)
     amends = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="amendments"
+        "self", on_delete=models.RESTRICT, null=True, blank=True, related_name="amendments"
     )
 
     class Meta(CasePart.Meta):
@@ -205,7 +211,7 @@ class Consent(CasePart):
     """A survivor's (or, for a minor, a guardian's) consent to share categories of their data."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consents")
+    person = models.ForeignKey(Person, on_delete=models.RESTRICT, related_name="consents")
     scope_sectors = models.JSONField(default=list, blank=True)
     scope_organizations = models.ManyToManyField("accounts.Organization", blank=True, related_name="+")
     categories = models.JSONField(default=list)
