@@ -288,9 +288,7 @@ SCENARIOS = {
                     "Testfield",
                     17,
                     gender="female",
-                    consent=consent(
-                        "child_protection", CHILD_CATEGORIES, ["child_welfare", "health"], "guardian"
-                    ),
+                    consent=consent("child_protection", CHILD_CATEGORIES, ["child_welfare", "health"], "guardian"),
                 ),
                 person("guardian", "Kofi", "Testfield", phone="+1 312-555-0122"),
             ],
@@ -299,9 +297,7 @@ SCENARIOS = {
                 ("restricted", "Identity of the informant; stays in this file."),
             ],
             needs=[("medical", "referred", "St. Luke's Clinic.")],
-            indicators=[
-                ("social_handle", SHARED_HANDLE.lstrip("@"), "PhotoGram", "Messaged her before she left.")
-            ],
+            indicators=[("social_handle", SHARED_HANDLE.lstrip("@"), "PhotoGram", "Messaged her before she left.")],
         ),
         scenario(
             "Construction site labor complaint",
@@ -329,9 +325,7 @@ SCENARIOS = {
             by="supervisor",
             days_ago=27,
             persons=[person("suspect", "Nico", "Demo-Strand", phone=SHARED_MESSAGING)],
-            notes=[
-                ("law_enforcement", "Extraction lists several recruiting accounts; shared with the team.")
-            ],
+            notes=[("law_enforcement", "Extraction lists several recruiting accounts; shared with the team.")],
             indicators=[
                 ("messaging_app", SHARED_MESSAGING, "ChatApp", ""),
                 ("social_handle", "@Velvet_Jobs_Demo ", "PhotoGram", ""),
@@ -495,9 +489,7 @@ SCENARIOS = {
                     "Niko",
                     "Testwood",
                     16,
-                    consent=consent(
-                        "child_protection", CHILD_CATEGORIES, ["law_enforcement", "ngo"], "guardian"
-                    ),
+                    consent=consent("child_protection", CHILD_CATEGORIES, ["law_enforcement", "ngo"], "guardian"),
                 ),
                 person("guardian", "Bea", "Exampleton", email="foster.carer@example.org"),
             ],
@@ -585,9 +577,7 @@ SCENARIOS = {
                     consent=consent("safety_planning", SERVICE_CATEGORIES, ["ngo"], "written"),
                 ),
             ],
-            indicators=[
-                ("online_ad", "https://work-abroad.example.com/offer?id=55&utm_medium=social", "", "")
-            ],
+            indicators=[("online_ad", "https://work-abroad.example.com/offer?id=55&utm_medium=social", "", "")],
             notes=[("general", "Offered a 'hotel job' abroad with travel paid; safety plan made together.")],
         ),
         scenario(

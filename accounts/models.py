@@ -18,9 +18,7 @@ class Organization(models.Model):
         help_text="Start of this organization's case references, e.g. HH in HH-2026-00042.",
     )
     # Holds the organization's supervisors; django-guardian grants it every case of the org.
-    supervisors_group = models.OneToOneField(
-        Group, on_delete=models.PROTECT, related_name="supervised_organization"
-    )
+    supervisors_group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="supervised_organization")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -17,6 +17,7 @@ def register_domain_models() -> None:
         ("accounts", "Organization", []),
         ("accounts", "Team", []),
         ("sharing", "SharingAgreement", []),
+        ("sharing", "Share", ["justification"]),
     ]
     masked = [
         ("casework", "Case", ["title"]),
@@ -30,6 +31,10 @@ def register_domain_models() -> None:
         model = apps.get_model(app_label, model_name)
         if not auditlog.contains(model):
             auditlog.register(model, mask_fields=mask, m2m_fields=_m2m_fields(model))
+    # The shared payload is case content: its arrival and erasure are logged, never its text.
+    record = apps.get_model("sharing", "SharedRecord")
+    if not auditlog.contains(record):
+        auditlog.register(record, exclude_fields=["payload"], mask_fields=["decline_reason"])
     user_model = apps.get_model("accounts", "User")
     if not auditlog.contains(user_model):
         auditlog.register(

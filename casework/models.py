@@ -32,9 +32,7 @@ class Case(models.Model):
     status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.INTAKE)
     priority = models.CharField(max_length=16, choices=Priority.choices, default=Priority.MEDIUM)
     assigned_to = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="assigned_cases", blank=True)
-    team = models.ForeignKey(
-        "accounts.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="cases"
-    )
+    team = models.ForeignKey("accounts.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="cases")
     opened_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -48,9 +46,7 @@ class Case(models.Model):
         ordering = ["-opened_at", "reference"]
         permissions = [("share_case", "Can share case")]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "reference"], name="case_unique_reference_per_org"
-            ),
+            models.UniqueConstraint(fields=["organization", "reference"], name="case_unique_reference_per_org"),
         ]
         indexes = [
             models.Index(fields=["organization", "status"]),
@@ -68,9 +64,7 @@ class Case(models.Model):
     def involves_minor(self) -> bool:
         if hasattr(self, "involves_minor_annotated"):
             return self.involves_minor_annotated
-        return self.persons.filter(
-            role__in=MINOR_RELEVANT_ROLES, minor_until__gt=timezone.localdate()
-        ).exists()
+        return self.persons.filter(role__in=MINOR_RELEVANT_ROLES, minor_until__gt=timezone.localdate()).exists()
 
     def get_additional_data(self) -> dict:
         return {"organization": self.organization.slug, "case_reference": self.reference}
@@ -168,9 +162,7 @@ class Note(CasePart):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField()
     sensitivity = models.CharField(max_length=16, choices=Sensitivity.choices, default=Sensitivity.GENERAL)
-    amends = models.ForeignKey(
-        "self", on_delete=models.RESTRICT, null=True, blank=True, related_name="amendments"
-    )
+    amends = models.ForeignKey("self", on_delete=models.RESTRICT, null=True, blank=True, related_name="amendments")
 
     class Meta(CasePart.Meta):
         indexes = [models.Index(fields=["case", "sensitivity", "created_at"])]
@@ -196,9 +188,7 @@ class TechnologyIndicator(CasePart):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="indicators")
     kind = models.CharField(max_length=32, choices=IndicatorKind.choices)
     value = models.CharField(max_length=2048)
-    platform = models.CharField(
-        max_length=120, blank=True, help_text="Free text: platforms change every year."
-    )
+    platform = models.CharField(max_length=120, blank=True, help_text="Free text: platforms change every year.")
     note = models.TextField(blank=True)
     fingerprint = models.CharField(max_length=64, db_index=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -229,8 +219,4 @@ class Consent(CasePart):
         return f"Consent for {self.get_purpose_display()} in {self.case}"
 
     def is_valid_at(self, at) -> bool:
-        return (
-            self.withdrawn_at is None
-            and self.given_at <= at
-            and (self.expires_at is None or self.expires_at > at)
-        )
+        return self.withdrawn_at is None and self.given_at <= at and (self.expires_at is None or self.expires_at > at)

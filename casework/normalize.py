@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -81,12 +82,18 @@ def canonical_url(value: str) -> str:
         raise ValidationError(f"{value!r} is not a URL.", code="invalid_url") from exc
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").rstrip(".")
-    if scheme not in ("http", "https") or not host or ("." not in host and host != "localhost"):
+    if scheme not in ("http", "https") or not host or ("." not in host and ":" not in host and host != "localhost"):
         raise ValidationError(f"{value!r} is not a web address.", code="invalid_url")
-    try:
-        host = host.encode("idna").decode("ascii").lower()
-    except UnicodeError as exc:
-        raise ValidationError(f"{value!r} has an invalid host name.", code="invalid_url") from exc
+    if ":" in host:  # an IPv6 literal keeps its brackets, or the result is not a URL any more
+        try:
+            host = f"[{ipaddress.IPv6Address(host).compressed}]"
+        except ValueError as exc:
+            raise ValidationError(f"{value!r} has an invalid host name.", code="invalid_url") from exc
+    else:
+        try:
+            host = host.encode("idna").decode("ascii").lower()
+        except UnicodeError as exc:
+            raise ValidationError(f"{value!r} has an invalid host name.", code="invalid_url") from exc
     netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
     query = [
         (key, val)
@@ -118,7 +125,13 @@ def normalize_indicator(kind: str, value: str) -> str:
         try:
             return normalize_phone(value)
         except ValidationError:
-            return normalize_handle(value)
+            handle = normalize_handle(value)
+        # A long or oddly spaced number becomes readable once squeezed into a handle: normalise
+        # it to the number, or the same trace would carry two fingerprints.
+        try:
+            return normalize_phone(handle)
+        except ValidationError:
+            return handle
     if kind in IndicatorKind.values:
         return normalize_free_text(value)
     raise ValidationError(f"Unknown indicator kind {kind!r}.", code="invalid_kind")

@@ -20,18 +20,12 @@ def _case_filter(user, action: Action | str, case_ref: str) -> Q | None:
     """The condition "``user`` may ``action`` the case at ``case_ref``", or None for no case at all."""
     from casework.models import CaseGroupObjectPermission, CaseUserObjectPermission
 
-    if (
-        user is None
-        or not getattr(user, "is_authenticated", False)
-        or not getattr(user, "works_cases", False)
-    ):
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "works_cases", False):
         return None
     codename = CODENAME_FOR_ACTION[Action(action)]
     perm = {"permission__codename": codename, "permission__content_type__app_label": "casework"}
     by_user = CaseUserObjectPermission.objects.filter(content_object=OuterRef(case_ref), user=user.pk, **perm)
-    by_group = CaseGroupObjectPermission.objects.filter(
-        content_object=OuterRef(case_ref), group__user=user.pk, **perm
-    )
+    by_group = CaseGroupObjectPermission.objects.filter(content_object=OuterRef(case_ref), group__user=user.pk, **perm)
     organization = f"{case_ref}__organization" if case_ref != "pk" else "organization"
     return Q(**{organization: user.organization_id}) & (Q(Exists(by_user)) | Q(Exists(by_group)))
 

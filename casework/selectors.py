@@ -32,12 +32,7 @@ def part_get_for_user(*, model, user, part_id, action: Action = Action.VIEW):
         part_id = uuid.UUID(str(part_id))
     except ValueError as exc:
         raise Http404("Not found.") from exc
-    part = (
-        model.objects.restrict(user, action)
-        .select_related("case", "case__organization")
-        .filter(pk=part_id)
-        .first()
-    )
+    part = model.objects.restrict(user, action).select_related("case", "case__organization").filter(pk=part_id).first()
     if part is None:
         raise Http404("Not found.")
     return part

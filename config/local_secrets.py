@@ -17,5 +17,6 @@ def read_or_create(path: Path, *, nbytes: int = 48) -> str:
     value = secrets.token_urlsafe(nbytes)
     # Written with owner-only permissions: the signing key protects indicator fingerprints.
     path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
     path.write_text(value + "\n")
     return value

@@ -179,3 +179,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# Sharing: webhook deliveries to partner systems.
+CASEBRIDGE_WEBHOOK_ALLOW_PRIVATE = env.bool("CASEBRIDGE_WEBHOOK_ALLOW_PRIVATE", default=False)
+CASEBRIDGE_WEBHOOK_TIMEOUT = env.float("CASEBRIDGE_WEBHOOK_TIMEOUT", default=10.0)
+# Seconds between attempts, in the spirit of the Standard Webhooks schedule; its length is the
+# number of retries before a delivery is marked failed.
+CASEBRIDGE_RETRY_SCHEDULE = env.list(
+    "CASEBRIDGE_RETRY_SCHEDULE",
+    cast=int,
+    default=[5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400],
+)
+# How long a claimed delivery may run before the re-drive assumes its worker died.
+CASEBRIDGE_DELIVERY_LEASE_SECONDS = env.int("CASEBRIDGE_DELIVERY_LEASE_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE = {
+    "redrive-deliveries": {"task": "sharing.tasks.redrive_deliveries", "schedule": 10.0},
+    "expire-shares": {"task": "sharing.tasks.expire_shares", "schedule": 300.0},
+}

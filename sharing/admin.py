@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from sharing.models import SharingAgreement
+from sharing.models import PartnerEndpoint, SharingAgreement
 
 
 @admin.register(SharingAgreement)
@@ -8,3 +8,11 @@ class SharingAgreementAdmin(admin.ModelAdmin):
     list_display = ("provider", "recipient", "status", "valid_from", "valid_until")
     list_filter = ("status", "provider", "recipient")
     list_select_related = ("provider", "recipient")
+
+
+@admin.register(PartnerEndpoint)
+class PartnerEndpointAdmin(admin.ModelAdmin):
+    list_display = ("organization", "url", "active", "disabled_at")
+    list_filter = ("active",)
+    exclude = ("secret",)
+    readonly_fields = ("disabled_at", "disabled_reason")

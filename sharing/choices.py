@@ -35,3 +35,54 @@ class LegalBasis(models.TextChoices):
     CONSENT = "consent", "Consent"
     EMERGENCY = "emergency", "Emergency"
     MANDATORY_REPORT = "mandatory_report", "Mandatory report"
+
+
+class ShareStatus(models.TextChoices):
+    PENDING_APPROVAL = "pending_approval", "Pending approval"
+    QUEUED = "queued", "Queued"
+    DELIVERED = "delivered", "Delivered"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    REVOKED = "revoked", "Revoked"
+    EXPIRED = "expired", "Expired"
+    FAILED = "failed", "Failed"
+
+
+# A live share can still be revoked or expire; an updated case pushes new versions to the ones
+# the recipient holds.
+LIVE_SHARE_STATUSES = (
+    ShareStatus.PENDING_APPROVAL,
+    ShareStatus.QUEUED,
+    ShareStatus.DELIVERED,
+    ShareStatus.ACKNOWLEDGED,
+    ShareStatus.ACCEPTED,
+)
+UPDATABLE_SHARE_STATUSES = (ShareStatus.DELIVERED, ShareStatus.ACKNOWLEDGED, ShareStatus.ACCEPTED)
+
+
+class RecordStatus(models.TextChoices):
+    DELIVERED = "delivered", "Delivered"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    REVOKED = "revoked", "Revoked"
+    EXPIRED = "expired", "Expired"
+
+
+class DeliveryChannel(models.TextChoices):
+    INBOX = "inbox", "Inbox in this deployment"
+    WEBHOOK = "webhook", "Partner webhook"
+
+
+class DeliveryKind(models.TextChoices):
+    VERSION = "share.version", "A version of the shared record"
+    REVOCATION = "share.revoked", "Revocation"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DELIVERED = "delivered", "Delivered"
+    UNCHANGED = "unchanged", "Nothing new to send"
+    CANCELLED = "cancelled", "Cancelled"
+    FAILED = "failed", "Failed"

@@ -1,9 +1,26 @@
+"""Sharing: agreements, shares (provider side), the delivery outbox, and shared records (the
+recipient's inbox)."""
+
+import uuid
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from sharing.choices import AgreementStatus, DataCategory, Purpose
+from sharing.choices import (
+    AgreementStatus,
+    DataCategory,
+    DeliveryChannel,
+    DeliveryKind,
+    DeliveryStatus,
+    LegalBasis,
+    Purpose,
+    RecordStatus,
+    ShareStatus,
+)
+from sharing.querysets import SharedRecordQuerySet, ShareQuerySet
 from sharing.validation import validate_choice_list
 
 
@@ -39,20 +56,179 @@ class SharingAgreement(models.Model):
         ordering = ["provider__name", "recipient__name", "valid_from"]
         indexes = [models.Index(fields=["provider", "recipient", "status"])]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(provider=models.F("recipient")), name="agreement_distinct_parties"
-            ),
+            models.CheckConstraint(condition=~Q(provider=models.F("recipient")), name="agreement_distinct_parties"),
         ]
 
     def __str__(self) -> str:
         return f"{self.provider.slug} → {self.recipient.slug}"
 
     def clean(self) -> None:
-        self.categories = validate_choice_list(
-            self.categories, allowed=DataCategory.values, field="categories"
-        )
+        self.categories = validate_choice_list(self.categories, allowed=DataCategory.values, field="categories")
         self.purposes = validate_choice_list(self.purposes, allowed=Purpose.values, field="purposes")
         if self.provider_id and self.provider_id == self.recipient_id:
             raise ValidationError({"recipient": "An organization does not need an agreement with itself."})
         if self.valid_until and self.valid_from and self.valid_until <= self.valid_from:
             raise ValidationError({"valid_until": "Must be after valid_from."})
+
+    def get_additional_data(self) -> dict:
+        return {"organization": self.provider.slug, "recipient": self.recipient.slug}
+
+
+class PartnerEndpoint(models.Model):
+    """Where an organization whose system lives outside this deployment receives shares.
+
+    Deliveries follow Standard Webhooks; the secret is needed in clear to sign, so it is stored
+    as given and never shown again after registration.
+    """
+
+    organization = models.OneToOneField("accounts.Organization", on_delete=models.CASCADE, related_name="endpoint")
+    url = models.URLField(max_length=500)
+    secret = models.CharField(max_length=200)
+    active = models.BooleanField(default=True)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    disabled_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.organization.slug} webhook"
+
+
+class Share(models.Model):
+    """A provider's decision to share one case with one recipient, and its lifecycle."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("casework.Case", on_delete=models.CASCADE, related_name="shares")
+    provider = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="shares_sent")
+    recipient = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="shares_received")
+    agreement = models.ForeignKey(SharingAgreement, on_delete=models.PROTECT, related_name="shares")
+    purpose = models.CharField(max_length=32, choices=Purpose.choices)
+    legal_basis = models.CharField(max_length=32, choices=LegalBasis.choices)
+    consent = models.ForeignKey(
+        "casework.Consent", on_delete=models.PROTECT, null=True, blank=True, related_name="shares"
+    )
+    justification = models.TextField(blank=True)
+    status = models.CharField(max_length=32, choices=ShareStatus.choices, db_index=True)
+    flagged_for_review = models.BooleanField(default=False, help_text="Emergency shares await audit review.")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=0, help_text="The last version built and sent.")
+    payload_sha256 = models.CharField(max_length=64, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_reason = models.CharField(max_length=200, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ShareQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        indexes = [
+            models.Index(fields=["provider", "status", "-created_at"]),
+            models.Index(fields=["case", "status"]),
+            models.Index(fields=["consent", "status"]),
+            models.Index(fields=["agreement", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Share {self.id} of {self.case} to {self.recipient.slug}"
+
+    def get_additional_data(self) -> dict:
+        return {"organization": self.provider.slug, "recipient": self.recipient.slug}
+
+
+class Delivery(models.Model):
+    """One event to push to a recipient: the outbox row, written in the transaction that caused it.
+
+    Its id is the event id (Standard Webhooks ``webhook-id``): retries repeat it, so a recipient
+    applies each event once. ``next_attempt_at`` is when the re-drive looks at it again, so a lost
+    broker message or a killed worker only delays it.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="deliveries")
+    kind = models.CharField(max_length=32, choices=DeliveryKind.choices)
+    channel = models.CharField(max_length=16, choices=DeliveryChannel.choices)
+    status = models.CharField(max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    version = models.PositiveIntegerField(null=True, blank=True, help_text="Set once the payload is built.")
+    # The exact body sent to a webhook, kept until delivered so that retries are byte-identical.
+    body = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["share", "status"]),
+        ]
+        verbose_name_plural = "deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.kind} via {self.channel} ({self.status})"
+
+    @property
+    def event_id(self) -> str:
+        return f"msg_{self.id.hex}"
+
+
+class DeliveryAttempt(models.Model):
+    """One try at a delivery: when, what came back, how long it took."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
+    attempted_at = models.DateTimeField(default=timezone.now)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    succeeded = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["attempted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"attempt at {self.attempted_at:%Y-%m-%d %H:%M:%S}: {self.status_code or self.error[:40]}"
+
+
+class SharedRecord(models.Model):
+    """What a recipient organization in this deployment received: the inbox item.
+
+    On revocation or expiry the payload is erased; the row stays as a tombstone with the reason.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    share = models.OneToOneField(Share, on_delete=models.CASCADE, related_name="record")
+    recipient = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="inbox")
+    source_organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=RecordStatus.choices, default=RecordStatus.DELIVERED)
+    payload = models.JSONField(null=True, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="inbox_items"
+    )
+    decline_reason = models.TextField(blank=True)
+    linked_case = models.ForeignKey("casework.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    erased_at = models.DateTimeField(null=True, blank=True)
+    tombstone_reason = models.CharField(max_length=200, blank=True)
+
+    objects = SharedRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "id"]
+        indexes = [
+            models.Index(fields=["recipient", "status", "-received_at"]),
+            models.Index(fields=["recipient", "assigned_to"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Shared record {self.id} from {self.source_organization.slug}"
+
+    def get_additional_data(self) -> dict:
+        return {"organization": self.recipient.slug, "source_organization": self.source_organization.slug}

@@ -10,10 +10,7 @@ from tests.factories import CaseFactory, OrganizationFactory, TeamFactory, UserF
 def pytest_configure(config):
     # CI's second pass sets CASEBRIDGE_REQUIRE_POSTGRES: then a suite that quietly fell back to
     # SQLite is a failure, not a pass.
-    if (
-        os.environ.get("CASEBRIDGE_REQUIRE_POSTGRES")
-        and "postgresql" not in settings.DATABASES["default"]["ENGINE"]
-    ):
+    if os.environ.get("CASEBRIDGE_REQUIRE_POSTGRES") and "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
         raise pytest.UsageError("CASEBRIDGE_REQUIRE_POSTGRES is set but DATABASE_URL is not PostgreSQL.")
 
 

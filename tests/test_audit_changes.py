@@ -73,9 +73,7 @@ def logged_world(org, caseworker, supervisor):
             scope_sectors=["health"],
         )
         services.consent_withdraw(actor=caseworker, consent=consent)
-        services.case_update(
-            actor=caseworker, case=case, title=SECRETS["title"] + " (revised)", priority="high"
-        )
+        services.case_update(actor=caseworker, case=case, title=SECRETS["title"] + " (revised)", priority="high")
     with acting_as(supervisor, remote_addr="198.51.100.2"):
         services.case_assign(actor=supervisor, case=case, assigned_to=[caseworker, supervisor])
     return {

@@ -71,9 +71,7 @@ def world(org, other_org, make_user, make_team):
 
     case = services.case_create(actor=creator, title="Intake at the bus station", case_type="sex_trafficking")
     services.case_assign(actor=supervisor, case=case, assigned_to=[creator, actors["assignee"]], team=team)
-    survivor = services.person_add(
-        actor=creator, case=case, role="survivor", given_name="Ama", estimated_age=30
-    )
+    survivor = services.person_add(actor=creator, case=case, role="survivor", given_name="Ama", estimated_age=30)
     services.note_add(actor=creator, case=case, body="First contact.", sensitivity="general")
     services.need_add(actor=creator, case=case, kind="shelter")
     services.indicator_add(actor=creator, case=case, kind="social_handle", value="@Someone")
@@ -208,9 +206,7 @@ def test_cannot_assign_across_organizations(world):
 
     case, actors = world
     with pytest.raises(ValidationError):
-        services.case_assign(
-            actor=actors["supervisor"], case=case, assigned_to=[actors["other_org_caseworker"]]
-        )
+        services.case_assign(actor=actors["supervisor"], case=case, assigned_to=[actors["other_org_caseworker"]])
     assert not Case.objects.restrict(actors["other_org_caseworker"]).exists()
 
 

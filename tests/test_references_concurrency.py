@@ -16,9 +16,7 @@ CASES_EACH = 5
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_creation_hands_out_unique_gapless_references(org, caseworker):
     if connection.vendor != "postgresql":
-        pytest.skip(
-            "row locks are a PostgreSQL matter; SQLite serialises writers (CI runs this on PostgreSQL)"
-        )
+        pytest.skip("row locks are a PostgreSQL matter; SQLite serialises writers (CI runs this on PostgreSQL)")
     start = threading.Barrier(WORKERS)
     errors = []
 

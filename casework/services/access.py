@@ -14,7 +14,15 @@ def authorize(*, actor, case: Case, action: Action) -> Case:
 
 
 def touch(case: Case) -> None:
-    """Mark the case changed for ``updated_after`` consumers when one of its parts changes."""
+    """Mark the case changed when one of its parts changes: for ``updated_after`` consumers, and
+    so that the shares of the case push a new version (in this transaction's outbox)."""
     now = timezone.now()
     Case.objects.filter(pk=case.pk).update(updated_at=now)
     case.updated_at = now
+    case_changed(case)
+
+
+def case_changed(case: Case) -> None:
+    from sharing.services.outbox import case_changed as queue_share_updates
+
+    queue_share_updates(case.pk)

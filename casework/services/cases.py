@@ -9,7 +9,7 @@ from casework.choices import CaseStatus
 from casework.models import Case, CaseSequence
 from casework.permissions import Action
 from casework.services import grants
-from casework.services.access import authorize
+from casework.services.access import authorize, case_changed
 from casework.services.errors import VersionConflict, require
 
 UPDATABLE_FIELDS = ("title", "case_type", "status", "priority")
@@ -104,6 +104,7 @@ def case_update(*, actor: User, case: Case, expected_version: int | None = None,
     case.updated_at = timezone.now()
     case.full_clean()
     case.save()
+    case_changed(case)
     return case
 
 

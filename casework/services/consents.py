@@ -79,11 +79,15 @@ def consent_record(
 
 @transaction.atomic
 def consent_withdraw(*, actor: User, consent: Consent) -> Consent:
-    """Withdraw a consent. Idempotent: withdrawing twice keeps the first time."""
+    """Withdraw a consent, revoking (and erasing at the recipient) every live share that relied
+    on it. Idempotent: withdrawing twice keeps the first time."""
     authorize(actor=actor, case=consent.case, action=Action.CHANGE)
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_at is None:
+        from sharing.services import shares_revoke_for_consent
+
         consent.withdrawn_at = timezone.now()
         consent.save(update_fields=["withdrawn_at"])
+        shares_revoke_for_consent(actor=actor, consent=consent)
         touch(consent.case)
     return consent

@@ -24,15 +24,11 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _minor_until(
-    date_of_birth: dt.date | None, estimated_age: int | None, estimated_on: dt.date
-) -> dt.date | None:
+def _minor_until(date_of_birth: dt.date | None, estimated_age: int | None, estimated_on: dt.date) -> dt.date | None:
     if date_of_birth is not None:
         return _add_years(date_of_birth, ADULT_AGE)
     if estimated_age is not None:
-        return (
-            _add_years(estimated_on, ADULT_AGE - estimated_age) if estimated_age < ADULT_AGE else estimated_on
-        )
+        return _add_years(estimated_on, ADULT_AGE - estimated_age) if estimated_age < ADULT_AGE else estimated_on
     return None
 
 
@@ -113,9 +109,7 @@ def note_add(
     case = authorize(actor=actor, case=case, action=Action.CHANGE)
     require(bool(body and body.strip()), "body", "A note needs a body.")
     if amends is not None:
-        require(
-            amends.case_id == case.pk, "amends", "An amendment belongs to the case of the note it amends."
-        )
+        require(amends.case_id == case.pk, "amends", "An amendment belongs to the case of the note it amends.")
     note = Note(case=case, author=actor, body=body.strip(), sensitivity=sensitivity, amends=amends)
     note.full_clean()
     note.save()
@@ -125,9 +119,7 @@ def note_add(
 
 def note_amend(*, actor: User, note: Note, body: str, sensitivity: str | None = None) -> Note:
     """Correct a note by appending an amendment that points at it; the original stays as written."""
-    return note_add(
-        actor=actor, case=note.case, body=body, sensitivity=sensitivity or note.sensitivity, amends=note
-    )
+    return note_add(actor=actor, case=note.case, body=body, sensitivity=sensitivity or note.sensitivity, amends=note)
 
 
 @transaction.atomic

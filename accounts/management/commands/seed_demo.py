@@ -182,17 +182,13 @@ class DemoSeeder:
                     details["date_of_birth"] = birth_date(age, timezone.localdate())
                 party = casework.person_add(actor=actor, case=case, **details)
                 if consent:
-                    casework.consent_record(
-                        actor=actor, case=case, person=party, given_at=consent_given_at, **consent
-                    )
+                    casework.consent_record(actor=actor, case=case, person=party, given_at=consent_given_at, **consent)
             for sensitivity, body in scenario["notes"]:
                 casework.note_add(actor=actor, case=case, body=body, sensitivity=sensitivity)
             for kind, status, detail in scenario["needs"]:
                 casework.need_add(actor=actor, case=case, kind=kind, status=status, detail=detail)
             for kind, value, platform, note in scenario["indicators"]:
-                casework.indicator_add(
-                    actor=actor, case=case, kind=kind, value=value, platform=platform, note=note
-                )
+                casework.indicator_add(actor=actor, case=case, kind=kind, value=value, platform=platform, note=note)
             if scenario["closed"]:
                 case = casework.case_update(actor=actor, case=case, status="closed")
         self.created["cases"] += 1

@@ -92,9 +92,7 @@ class Command(BaseCommand):
         except ValueError:
             value = None
         if value is None:
-            raise CommandError(
-                f"--valid-until {text!r} is not an ISO 8601 date-time (e.g. 2027-01-31T00:00:00Z)."
-            )
+            raise CommandError(f"--valid-until {text!r} is not an ISO 8601 date-time (e.g. 2027-01-31T00:00:00Z).")
         if timezone.is_naive(value):
             value = timezone.make_aware(value)
         return value

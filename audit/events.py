@@ -1,0 +1,22 @@
+"""Writing domain events (SPEC, Audit): one call, made by the service that did the thing."""
+
+from auditlog.context import auditlog_value
+
+from audit.models import DomainEvent
+
+
+def record_event(event_type: str, *, obj, organization, actor=None, **data) -> DomainEvent:
+    """Append a domain event about ``obj``. The remote address comes from the request or task
+    context the change log uses, so both trails agree."""
+    context = auditlog_value.get(None) or {}
+    if actor is None:
+        actor = context.get("actor")
+    return DomainEvent.objects.create(
+        event_type=event_type,
+        actor=actor if getattr(actor, "pk", None) else None,
+        organization=organization,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        data=data,
+        remote_addr=context.get("remote_addr"),
+    )

@@ -1,0 +1,102 @@
+"""The recipient's answers to a shared record: acknowledge, accept, decline; and triage."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+
+from accounts.models import User
+from audit.events import record_event
+from sharing.choices import RecordStatus, ShareStatus
+from sharing.models import Share, SharedRecord
+
+ANSWERABLE = (RecordStatus.DELIVERED, RecordStatus.ACKNOWLEDGED)
+
+
+def _locked_record(actor: User, record: SharedRecord) -> SharedRecord:
+    locked = (
+        SharedRecord.objects.restrict(actor)
+        .select_for_update(of=("self",))
+        .select_related("share", "recipient", "source_organization")
+        .filter(pk=record.pk)
+        .first()
+    )
+    if locked is None:
+        raise Http404("No such shared record.")
+    return locked
+
+
+def _answer(record: SharedRecord, status: str, share_status: str, actor: User, **data) -> SharedRecord:
+    record.status = status
+    record.save()
+    Share.objects.filter(pk=record.share_id).update(status=share_status)
+    record_event(f"shared_record.{status}", obj=record, organization=record.recipient, actor=actor, **data)
+    return record
+
+
+@transaction.atomic
+def record_acknowledge(*, actor: User, record: SharedRecord) -> SharedRecord:
+    """The recipient has seen it. Acknowledging twice is harmless."""
+    record = _locked_record(actor, record)
+    if record.status == RecordStatus.ACKNOWLEDGED:
+        return record
+    if record.status != RecordStatus.DELIVERED:
+        raise ValidationError({"status": f"The record is {record.status}; it cannot be acknowledged."})
+    return _answer(record, RecordStatus.ACKNOWLEDGED, ShareStatus.ACKNOWLEDGED, actor)
+
+
+@transaction.atomic
+def record_accept(*, actor: User, record: SharedRecord, open_case: bool = False) -> SharedRecord:
+    """The recipient takes the case on; optionally it opens a case of its own linked to the record."""
+    from casework.services import case_create
+
+    record = _locked_record(actor, record)
+    if record.status not in ANSWERABLE:
+        raise ValidationError({"status": f"The record is {record.status}; it cannot be accepted."})
+    if open_case:
+        summary = (record.payload or {}).get("case", {})
+        record.linked_case = case_create(
+            actor=actor,
+            title=f"Referral {summary.get('reference', '')} from {record.source_organization.name}",
+            case_type=summary.get("case_type", "other"),
+            priority=summary.get("priority", "medium"),
+        )
+    return _answer(
+        record,
+        RecordStatus.ACCEPTED,
+        ShareStatus.ACCEPTED,
+        actor,
+        linked_case=record.linked_case.reference if record.linked_case else None,
+    )
+
+
+@transaction.atomic
+def record_decline(*, actor: User, record: SharedRecord, reason: str) -> SharedRecord:
+    record = _locked_record(actor, record)
+    if record.status not in ANSWERABLE:
+        raise ValidationError({"status": f"The record is {record.status}; it cannot be declined."})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the record is declined."})
+    record.decline_reason = reason.strip()
+    return _answer(record, RecordStatus.DECLINED, ShareStatus.DECLINED, actor)
+
+
+@transaction.atomic
+def record_assign(*, actor: User, record: SharedRecord, assignee: User | None) -> SharedRecord:
+    """A recipient supervisor hands the record to one of their caseworkers."""
+    record = _locked_record(actor, record)
+    if not actor.is_supervisor:
+        raise ValidationError({"assigned_to": "Only a supervisor assigns inbox items."})
+    if assignee is not None and (assignee.organization_id != record.recipient_id or not assignee.works_cases):
+        raise ValidationError({"assigned_to": "Assign to a caseworker or supervisor of your organization."})
+    record.assigned_to = assignee
+    record.save(update_fields=["assigned_to", "updated_at"])
+    record_event(
+        "shared_record.assigned",
+        obj=record,
+        organization=record.recipient,
+        actor=actor,
+        assigned_to=assignee.username if assignee else None,
+    )
+    return record
