@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import Organization
 from sharing.models import Share
-from sharing.redaction import OrgRef, ShareContext, build_payload, validate_revocation
+from sharing.redaction import OrgRef, ShareContext, build_payload, pseudonym_key, revocation_event
 from sharing.snapshot import case_snapshot
 
 
@@ -41,7 +40,7 @@ def context_for(
         legal_basis=legal_basis,
         agreement_categories=frozenset(agreement_categories),
         consent_categories=frozenset(consent_categories) if consent_categories is not None else None,
-        pseudonym_key=settings.CASEBRIDGE_SIGNING_KEY,
+        pseudonym_key=pseudonym_key(),
     )
 
 
@@ -74,13 +73,9 @@ def build_preview(*, case, recipient, agreement, purpose, legal_basis, consent) 
 
 
 def revocation_body(share: Share) -> dict:
-    body = {
-        "schema": "casebridge.shared-case/v1",
-        "type": "share.revoked",
-        "share_id": str(share.pk),
-        "version": share.version,
-        "reason": share.ended_reason,
-        "revoked_at": (share.ended_at or timezone.now()).isoformat(),
-    }
-    validate_revocation(body)
-    return body
+    return revocation_event(
+        share_id=share.pk,
+        version=share.version,
+        reason=share.ended_reason[:200] or "revoked",
+        revoked_at=share.ended_at or timezone.now(),
+    )
