@@ -74,3 +74,18 @@ class Team(models.Model):
     @property
     def members(self):
         return self.group.user_set.all()
+
+
+class ApiClient(models.Model):
+    """A partner system's OAuth2 client: an application acting as a service account of one
+    organization, limited to the scopes granted here."""
+
+    application = models.OneToOneField(
+        "oauth2_provider.Application", on_delete=models.CASCADE, related_name="casebridge_client"
+    )
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="api_clients")
+    scopes = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.application.name} ({self.organization.slug})"

@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "django_filters",
+    "oauth2_provider",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "guardian",
     "auditlog",
     "accounts",
@@ -66,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.api.middleware.ApiBodySizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -198,3 +202,60 @@ CELERY_BEAT_SCHEDULE = {
     "redrive-deliveries": {"task": "sharing.tasks.redrive_deliveries", "schedule": 10.0},
     "expire-shares": {"task": "sharing.tasks.expire_shares", "schedule": 300.0},
 }
+
+# REST API (SPEC, REST API).
+CASEBRIDGE_API_MAX_BODY_BYTES = env.int("CASEBRIDGE_API_MAX_BODY_BYTES", default=1_048_576)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "config.api.authentication.ClientCredentialsAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "config.api.permissions.HasScope",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "config.api.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.api.exceptions.problem_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"client": env.str("CASEBRIDGE_API_RATE", default="600/minute")},
+    "UNAUTHENTICATED_USER": None,
+}
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "cases:read": "Read cases and their parts",
+        "cases:write": "Create and change cases and their parts",
+        "shares:read": "Read outgoing shares",
+        "shares:write": "Request, approve and revoke shares",
+        "inbox:read": "Read received shared records",
+        "inbox:write": "Acknowledge, accept and decline received records",
+        "audit:read": "Read the audit trail",
+    },
+    "DEFAULT_SCOPES": [],
+    "OAUTH2_VALIDATOR_CLASS": "accounts.oauth.ClientScopedValidator",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "PKCE_REQUIRED": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Casebridge partner API",
+    "DESCRIPTION": "Cases, redacted shares and the inbox for partner agencies' systems. "
+    "Errors are application/problem+json (RFC 9457).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# Rate-limit budgets live here: set CACHE_URL (e.g. redis://…) when several web processes run.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# django-oauth-toolkit's swappable models, named so that migrations can refer to them.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105 - a model name
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"  # noqa: S105 - a model name
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"  # noqa: S105 - a model name
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"

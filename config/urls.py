@@ -1,10 +1,19 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config import health
+
 admin.site.site_header = "Casebridge operations"
 admin.site.site_title = "Casebridge operations"
 
 urlpatterns = [
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("config.api.urls")),
+    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]
+
+handler404 = "config.api.errors.not_found"
+handler500 = "config.api.errors.server_error"

@@ -475,7 +475,7 @@ def revocation_event(*, share_id: str | UUID, version: int, reason: str, revoked
 
 @functools.cache
 def load_schema() -> dict[str, Any]:
-    """The published JSON Schema (read once)."""
+    """The published JSON Schema (read once and shared: do not mutate it)."""
     with SCHEMA_PATH.open(encoding="utf-8") as handle:
         return json.load(handle)
 

@@ -1,0 +1,84 @@
+"""Cross-organization indicator matching: how many others hold the same trace, never whose."""
+
+from django.db.models import Count, Max
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from audit.events import record_event
+from casework.models import TechnologyIndicator
+from casework.selectors import case_get_for_user
+
+MatchSerializer = inline_serializer(
+    "IndicatorMatches",
+    {
+        "case": serializers.UUIDField(),
+        "indicators": inline_serializer(
+            "IndicatorMatch",
+            {
+                "indicator": serializers.UUIDField(),
+                "kind": serializers.CharField(),
+                "value": serializers.CharField(help_text="Your own indicator's value."),
+                "other_organizations": serializers.IntegerField(),
+                "by_sector": serializers.DictField(child=serializers.IntegerField()),
+                "most_recent_match": serializers.DateTimeField(allow_null=True),
+            },
+            many=True,
+        ),
+    },
+)
+
+
+class IndicatorMatchView(APIView):
+    scope_resource = "cases"
+
+    @extend_schema(
+        parameters=[OpenApiParameter("case", str, required=True, description="The id of one of your cases.")],
+        responses={200: MatchSerializer},
+    )
+    def get(self, request):
+        if not request.query_params.get("case"):
+            raise ValidationError({"case": ["Name the case whose indicators to match."]})
+        case = case_get_for_user(user=request.user, case_id=request.query_params["case"])
+        indicators = list(TechnologyIndicator.objects.filter(case=case).order_by("created_at", "id"))
+        # One grouped query over the fingerprint index, across every organization but yours. The
+        # rows carry only sector, count and date: never a case, a reference or a value.
+        rows = (
+            TechnologyIndicator.objects.filter(fingerprint__in={i.fingerprint for i in indicators})
+            .exclude(case__organization=case.organization_id)
+            .values("fingerprint", "case__organization__sector")
+            .annotate(organizations=Count("case__organization", distinct=True), latest=Max("created_at"))
+            .order_by()
+        )
+        found: dict[str, dict] = {}
+        for row in rows:
+            entry = found.setdefault(row["fingerprint"], {"by_sector": {}, "latest": None})
+            entry["by_sector"][row["case__organization__sector"]] = row["organizations"]
+            entry["latest"] = max(filter(None, [entry["latest"], row["latest"]]), default=None)
+        record_event(
+            "indicators.matched",
+            obj=case,
+            organization=case.organization,
+            actor=request.user,
+            channel="api",
+            indicators=len(indicators),
+            matched=sum(1 for i in indicators if i.fingerprint in found),
+        )
+        return Response(
+            {
+                "case": str(case.pk),
+                "indicators": [
+                    {
+                        "indicator": str(indicator.pk),
+                        "kind": indicator.kind,
+                        "value": indicator.value,
+                        "other_organizations": sum(found.get(indicator.fingerprint, {}).get("by_sector", {}).values()),
+                        "by_sector": found.get(indicator.fingerprint, {}).get("by_sector", {}),
+                        "most_recent_match": found.get(indicator.fingerprint, {}).get("latest"),
+                    }
+                    for indicator in indicators
+                ],
+            }
+        )

@@ -1,0 +1,202 @@
+"""Case endpoints. Declarations: the queryset comes from ``restrict``, writes go to services."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ParseError
+from rest_framework.response import Response
+
+from audit.access import API, record_accesses
+from casework import services
+from casework.api.serializers import (
+    CaseSerializer,
+    ConsentSerializer,
+    IndicatorSerializer,
+    NeedSerializer,
+    NoteSerializer,
+    PersonSerializer,
+)
+from casework.filters import CaseFilterSet
+from casework.models import Case, Consent, Note, Person, ServiceNeed, TechnologyIndicator
+from casework.permissions import Action
+from casework.selectors import case_get_for_user, case_list, part_get_for_user
+from config.api.viewsets import RestrictedViewSet, action_for
+
+
+def etag(case: Case) -> str:
+    return f'"{case.version}"'
+
+
+def expected_version(request) -> int | None:
+    """The version named by ``If-Match`` (``"3"``, ``W/"3"`` or ``3``); None when absent."""
+    header = request.headers.get("If-Match")
+    if not header or header.strip() == "*":
+        return None
+    value = header.strip().removeprefix("W/").strip('"')
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ParseError('If-Match must carry the case version from its ETag, e.g. "3".') from exc
+
+
+class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedViewSet):
+    """Your organization's cases that you may see; another organization's case is a 404."""
+
+    model = Case
+    serializer_class = CaseSerializer
+    filterset_class = CaseFilterSet
+    scope_resource = "cases"
+    lookup_value_regex = "[0-9a-fA-F-]{36}"
+
+    def get_queryset(self):
+        return (
+            case_list(actor=self.request.user, action=action_for(self.request))
+            .prefetch_related("assigned_to")
+            .select_related("created_by")
+        )
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        page = getattr(self.paginator, "page", None)
+        record_accesses(page.object_list if page else [], actor=request.user, channel=API)
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        case = self.get_object()
+        record_accesses([case], actor=request.user, channel=API)
+        return Response(self.get_serializer(case).data, headers={"ETag": etag(case)})
+
+    @extend_schema(responses={201: CaseSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        created = services.case_create(actor=request.user, **serializer.validated_data)
+        case = case_get_for_user(user=request.user, case_id=created.pk)
+        return Response(
+            self.get_serializer(case).data,
+            status=status.HTTP_201_CREATED,
+            headers={"ETag": etag(case), "Location": f"/api/v1/cases/{case.pk}/"},
+        )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, description="The ETag you read.")],
+        responses={200: CaseSerializer},
+    )
+    def partial_update(self, request, *args, **kwargs):
+        case = self.get_object()
+        serializer = self.get_serializer(case, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        assignment = {key: data.pop(key) for key in ("assigned_to", "team") if key in data}
+        with transaction.atomic():
+            case = services.case_update(
+                actor=request.user, case=case, expected_version=expected_version(request), **data
+            )
+            if assignment:
+                case = services.case_assign(
+                    actor=request.user,
+                    case=case,
+                    assigned_to=assignment.get("assigned_to", list(case.assigned_to.all())),
+                    team=assignment.get("team", case.team),
+                )
+        case = case_get_for_user(user=request.user, case_id=case.pk)
+        return Response(self.get_serializer(case).data, headers={"ETag": etag(case)})
+
+
+class CasePartViewSet(RestrictedViewSet):
+    """``/cases/{case_id}/<parts>/``: list and add. The case decides who may do either."""
+
+    scope_resource = "cases"
+    logs_access = False
+
+    def get_case(self) -> Case:
+        if not hasattr(self, "_case"):
+            self._case = case_get_for_user(
+                user=self.request.user, case_id=self.kwargs["case_id"], action=action_for(self.request)
+            )
+        return self._case
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if "case_id" in self.kwargs and getattr(self, "request", None) is not None:
+            context["case"] = self.get_case()
+        return context
+
+    def get_queryset(self):
+        return super().get_queryset().filter(case=self.get_case())
+
+    def list(self, request, case_id):
+        page = self.paginate_queryset(self.get_queryset())
+        if self.logs_access:
+            record_accesses(page, actor=request.user, channel=API, organization_slug=self.get_case().organization.slug)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def create(self, request, case_id):
+        case = self.get_case()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        part = self.add(case, dict(serializer.validated_data))
+        return Response(self.get_serializer(part).data, status=status.HTTP_201_CREATED)
+
+    def add(self, case, data):
+        raise NotImplementedError
+
+
+class PersonViewSet(CasePartViewSet):
+    model = Person
+    serializer_class = PersonSerializer
+    logs_access = True
+
+    def add(self, case, data):
+        return services.person_add(actor=self.request.user, case=case, **data)
+
+
+class NoteViewSet(CasePartViewSet):
+    model = Note
+    serializer_class = NoteSerializer
+    select_related = ("author",)
+
+    def add(self, case, data):
+        return services.note_add(actor=self.request.user, case=case, **data)
+
+
+class NeedViewSet(CasePartViewSet):
+    model = ServiceNeed
+    serializer_class = NeedSerializer
+
+    def add(self, case, data):
+        return services.need_add(actor=self.request.user, case=case, **data)
+
+
+class IndicatorViewSet(CasePartViewSet):
+    model = TechnologyIndicator
+    serializer_class = IndicatorSerializer
+
+    def add(self, case, data):
+        return services.indicator_add(actor=self.request.user, case=case, **data)
+
+
+class ConsentViewSet(CasePartViewSet):
+    model = Consent
+    serializer_class = ConsentSerializer
+    select_related = ("recorded_by",)
+    prefetch_related = ("scope_organizations",)
+
+    def add(self, case, data):
+        return services.consent_record(actor=self.request.user, case=case, **data)
+
+
+class ConsentWithdrawViewSet(RestrictedViewSet):
+    model = Consent
+    serializer_class = ConsentSerializer
+    scope_resource = "cases"
+
+    @extend_schema(request=None, responses={200: ConsentSerializer})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        consent = part_get_for_user(model=Consent, user=request.user, part_id=pk, action=Action.CHANGE)
+        consent = services.consent_withdraw(actor=request.user, consent=consent)
+        return Response(ConsentSerializer(consent, context={"case": consent.case}).data)

@@ -1,0 +1,1 @@
+"""What every API endpoint shares: authentication, scopes, errors, pagination, the base viewset."""

@@ -1,0 +1,85 @@
+"""Every API error as ``application/problem+json`` (RFC 9457)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from casework.services import VersionConflict
+
+PROBLEM_BASE = "https://casebridge.example/problems/"
+
+TITLES = {
+    400: "Invalid request",
+    401: "Authentication required",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    406: "Not acceptable",
+    409: "Conflict",
+    412: "Precondition failed",
+    413: "Request body too large",
+    415: "Unsupported media type",
+    428: "Precondition required",
+    429: "Too many requests",
+    500: "Server error",
+}
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The resource changed since you read it."
+    default_code = "precondition_failed"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is larger than the API accepts."
+    default_code = "payload_too_large"
+
+
+def _field_errors(detail) -> dict:
+    if isinstance(detail, dict):
+        return {key: [str(m) for m in (value if isinstance(value, list) else [value])] for key, value in detail.items()}
+    return {"non_field_errors": [str(m) for m in (detail if isinstance(detail, list) else [detail])]}
+
+
+def problem(status_code: int, detail: str, *, errors: dict | None = None, type_: str | None = None, headers=None):
+    body = {
+        "type": PROBLEM_BASE + (type_ or str(status_code)),
+        "title": TITLES.get(status_code, "Error"),
+        "status": status_code,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = errors
+    response = Response(body, status=status_code, headers=headers, content_type="application/problem+json")
+    return response
+
+
+def problem_exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return problem(400, "The request has invalid fields.", errors=errors, type_="validation")
+    if isinstance(exc, VersionConflict):
+        return problem(412, str(exc), type_="stale-version")
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = getattr(exc, "detail", "")
+    errors = None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _field_errors(detail)
+        detail = "The request has invalid fields."
+    elif isinstance(detail, list | dict):
+        detail = "; ".join(f"{m}" for m in (detail if isinstance(detail, list) else detail.values()))
+    headers = {k: v for k, v in response.items() if k in ("Retry-After", "WWW-Authenticate", "Allow")}
+    return problem(response.status_code, str(detail), errors=errors, headers=headers)

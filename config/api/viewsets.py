@@ -1,0 +1,26 @@
+"""The API's side of the one choke point: every queryset comes from ``restrict``."""
+
+from rest_framework import viewsets
+from rest_framework.permissions import SAFE_METHODS
+
+from casework.permissions import Action
+
+
+def action_for(request) -> Action:
+    return Action.VIEW if request.method in SAFE_METHODS else Action.CHANGE
+
+
+class RestrictedViewSet(viewsets.GenericViewSet):
+    """Declares ``model``; rows are ``model.objects.restrict(user, action)`` and nothing else."""
+
+    model = None
+    select_related: tuple = ()
+    prefetch_related: tuple = ()
+
+    def get_queryset(self):
+        queryset = self.model.objects.restrict(self.request.user, action_for(self.request))
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        if self.prefetch_related:
+            queryset = queryset.prefetch_related(*self.prefetch_related)
+        return queryset

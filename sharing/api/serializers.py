@@ -1,0 +1,88 @@
+from rest_framework import serializers
+
+from config.api.serializers import StrictSerializer
+from sharing.choices import LegalBasis, Purpose
+
+
+class ShareRequestSerializer(StrictSerializer):
+    recipient = serializers.SlugField(help_text="The recipient organization's slug.")
+    purpose = serializers.ChoiceField(choices=Purpose.choices)
+    legal_basis = serializers.ChoiceField(choices=LegalBasis.choices)
+    consent = serializers.UUIDField(required=False, allow_null=True, default=None)
+    justification = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class DeliveryAttemptSerializer(serializers.Serializer):
+    attempted_at = serializers.DateTimeField()
+    status_code = serializers.IntegerField(allow_null=True)
+    error = serializers.CharField()
+    duration_ms = serializers.IntegerField()
+    succeeded = serializers.BooleanField()
+
+
+class DeliverySerializer(serializers.Serializer):
+    event_id = serializers.CharField()
+    kind = serializers.CharField()
+    channel = serializers.CharField()
+    status = serializers.CharField()
+    version = serializers.IntegerField(allow_null=True)
+    attempts = serializers.IntegerField()
+    next_attempt_at = serializers.DateTimeField()
+    delivered_at = serializers.DateTimeField(allow_null=True)
+    last_error = serializers.CharField()
+    attempt_log = DeliveryAttemptSerializer(many=True)
+
+
+class ShareSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    case = serializers.UUIDField(source="case_id")
+    case_reference = serializers.CharField(source="case.reference")
+    recipient = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    purpose = serializers.CharField()
+    legal_basis = serializers.CharField()
+    consent = serializers.UUIDField(source="consent_id", allow_null=True)
+    justification = serializers.CharField()
+    status = serializers.CharField()
+    flagged_for_review = serializers.BooleanField()
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    approved_at = serializers.DateTimeField(allow_null=True)
+    version = serializers.IntegerField()
+    ended_at = serializers.DateTimeField(allow_null=True)
+    ended_reason = serializers.CharField()
+    last_error = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    deliveries = DeliverySerializer(many=True)
+
+
+class RevokeSerializer(StrictSerializer):
+    reason = serializers.CharField(required=False, default="revoked by the provider", max_length=200)
+
+
+class SharedRecordSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    share = serializers.UUIDField(source="share_id")
+    source_organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    version = serializers.IntegerField()
+    status = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    assigned_to = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    decline_reason = serializers.CharField()
+    linked_case = serializers.UUIDField(source="linked_case_id", allow_null=True)
+    erased_at = serializers.DateTimeField(allow_null=True)
+    tombstone_reason = serializers.CharField()
+    payload = serializers.JSONField(allow_null=True, help_text="casebridge.shared-case/v1; null once erased.")
+
+
+class AcceptSerializer(StrictSerializer):
+    open_case = serializers.BooleanField(default=False, help_text="Open a linked case in your organization.")
+
+
+class DeclineSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class AssignSerializer(StrictSerializer):
+    assigned_to = serializers.CharField(allow_null=True, help_text="Username, or null to unassign.")

@@ -1,0 +1,173 @@
+"""Share and inbox endpoints: thin declarations over the sharing services."""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.viewsets import GenericViewSet
+
+from accounts.models import User
+from audit.access import API, record_accesses
+from casework.models import Consent
+from casework.permissions import Action
+from casework.selectors import case_get_for_user
+from config.api.viewsets import RestrictedViewSet
+from sharing import services
+from sharing.api.serializers import (
+    AcceptSerializer,
+    AssignSerializer,
+    DeclineSerializer,
+    RevokeSerializer,
+    SharedRecordSerializer,
+    ShareRequestSerializer,
+    ShareSerializer,
+)
+from sharing.models import Delivery, Share, SharedRecord
+from sharing.services.shares import resolve_recipient, share_preview
+
+
+def _share_arguments(request, case) -> dict:
+    serializer = ShareRequestSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    consent = None
+    if data["consent"] is not None:
+        consent = Consent.objects.filter(pk=data["consent"], case=case).first()
+        if consent is None:
+            raise ValidationError({"consent": ["No such consent in this case."]})
+    return {
+        "case": case,
+        "recipient": resolve_recipient(data["recipient"]),
+        "purpose": data["purpose"],
+        "legal_basis": data["legal_basis"],
+        "consent": consent,
+        "justification": data["justification"],
+    }
+
+
+class CaseShareViewSet(GenericViewSet):
+    """``POST /cases/{id}/share-preview/`` and ``POST /cases/{id}/shares/``."""
+
+    scope_resource = "shares"
+    serializer_class = ShareRequestSerializer
+
+    def _case(self, case_id):
+        return case_get_for_user(user=self.request.user, case_id=case_id, action=Action.SHARE)
+
+    @extend_schema(request=ShareRequestSerializer, responses={200: dict})
+    def preview(self, request, case_id):
+        payload = share_preview(actor=request.user, **_share_arguments(request, self._case(case_id)))
+        return Response(payload)
+
+    @extend_schema(request=ShareRequestSerializer, responses={201: ShareSerializer})
+    def create(self, request, case_id):
+        share = services.share_request(actor=request.user, **_share_arguments(request, self._case(case_id)))
+        share = ShareViewSet.queryset_for(request.user).get(pk=share.pk)
+        return Response(
+            ShareSerializer(share).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": f"/api/v1/shares/{share.pk}/"},
+        )
+
+
+class ShareViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedViewSet):
+    """Outgoing shares of the cases you may see, with their deliveries and every attempt."""
+
+    model = Share
+    serializer_class = ShareSerializer
+    scope_resource = "shares"
+    filterset_fields = ["status", "legal_basis", "flagged_for_review"]
+
+    @staticmethod
+    def queryset_for(user, action=Action.VIEW):
+        deliveries = Delivery.objects.prefetch_related("attempt_log").order_by("created_at", "id")
+        return (
+            Share.objects.restrict(user, action)
+            .select_related("case", "recipient", "requested_by", "approved_by")
+            .prefetch_related(Prefetch("deliveries", queryset=deliveries))
+        )
+
+    def get_queryset(self):
+        return self.queryset_for(self.request.user)
+
+    def _locked(self, pk):
+        return self.queryset_for(self.request.user, Action.SHARE).filter(pk=pk).first() or self._not_found()
+
+    @staticmethod
+    def _not_found():
+        from django.http import Http404
+
+        raise Http404("No such share.")
+
+    @extend_schema(request=None, responses={200: ShareSerializer})
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        share = services.share_approve(actor=request.user, share=self._locked(pk))
+        return Response(ShareSerializer(self.queryset_for(request.user).get(pk=share.pk)).data)
+
+    @extend_schema(request=RevokeSerializer, responses={200: ShareSerializer})
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        serializer = RevokeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        share = services.share_revoke(actor=request.user, share=self._locked(pk), **serializer.validated_data)
+        return Response(ShareSerializer(self.queryset_for(request.user).get(pk=share.pk)).data)
+
+
+class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedViewSet):
+    """Records shared with your organization: its supervisors see all, others what is assigned to them."""
+
+    model = SharedRecord
+    serializer_class = SharedRecordSerializer
+    scope_resource = "inbox"
+    select_related = ("source_organization", "recipient", "assigned_to")
+    filterset_fields = ["status"]
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        page = getattr(self.paginator, "page", None)
+        record_accesses(page.object_list if page else [], actor=request.user, channel=API)
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        record = self.get_object()
+        record_accesses([record], actor=request.user, channel=API)
+        return Response(self.get_serializer(record).data)
+
+    def _answer(self, service, **kwargs):
+        record = service(actor=self.request.user, record=self.get_object(), **kwargs)
+        return Response(self.get_serializer(self.get_queryset().get(pk=record.pk)).data)
+
+    @extend_schema(request=None, responses={200: SharedRecordSerializer})
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        return self._answer(services.record_acknowledge)
+
+    @extend_schema(request=AcceptSerializer, responses={200: SharedRecordSerializer})
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        serializer = AcceptSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._answer(services.record_accept, **serializer.validated_data)
+
+    @extend_schema(request=DeclineSerializer, responses={200: SharedRecordSerializer})
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        serializer = DeclineSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._answer(services.record_decline, **serializer.validated_data)
+
+    @extend_schema(request=AssignSerializer, responses={200: SharedRecordSerializer})
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        serializer = AssignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        username = serializer.validated_data["assigned_to"]
+        assignee = None
+        if username:
+            assignee = User.objects.filter(username=username, organization=request.user.organization_id).first()
+            if assignee is None:
+                raise ValidationError({"assigned_to": ["No such user in your organization."]})
+        return self._answer(services.record_assign, assignee=assignee)
