@@ -4,6 +4,7 @@ With nothing set, the app runs on SQLite and a filesystem Celery transport under
 with a secret key and signing key generated there, so that a new user can try it at once.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -105,7 +106,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Waiting on a lock beats failing: the web process and the worker share the file.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     # A file, not memory, so that the tests' real Celery worker process sees the test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # Named per process so that two test runs in one checkout do not share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -219,7 +221,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.api.schema.CasebridgeAutoSchema",
     "EXCEPTION_HANDLER": "config.api.exceptions.problem_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.ClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"client": env.str("CASEBRIDGE_API_RATE", default="600/minute")},
@@ -251,6 +253,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # 3.1: schemas are JSON Schema 2020-12, so the exchange payload's published schema is embedded as is.
+    "OAS_VERSION": "3.1.0",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.schema.add_shared_case_components",
+    ],
 }
 # Rate-limit budgets live here: set CACHE_URL (e.g. redis://…) when several web processes run.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}

@@ -158,6 +158,9 @@ class Delivery(models.Model):
     body = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
+    # Set while a worker is inside the HTTP call, so that a scheduled retry and the re-drive do
+    # not send the same event twice at once; a worker that dies leaves it to expire.
+    leased_until = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

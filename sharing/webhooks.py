@@ -32,10 +32,10 @@ def sign(*, secret: str, msg_id: str, timestamp: int, body: str) -> str:
 
 
 def _is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address)
-    return not (
-        ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_reserved or ip.is_unspecified
-    )
+    # is_global, not "not private": shared address space (100.64/10, where some clouds keep
+    # their metadata service) is neither.
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    return ip.is_global and not ip.is_multicast
 
 
 def check_destination(url: str) -> None:
@@ -45,6 +45,10 @@ def check_destination(url: str) -> None:
     Checked when a partner registers and again before every delivery (DNS can change).
     """
     parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ValidationError({"webhook_url": "The URL's port is not a valid port number."}) from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValidationError({"webhook_url": "A webhook URL is an http(s) URL with a host."})
     if not settings.CASEBRIDGE_WEBHOOK_ALLOW_PRIVATE and parts.scheme != "https":
@@ -52,7 +56,7 @@ def check_destination(url: str) -> None:
     if settings.CASEBRIDGE_WEBHOOK_ALLOW_PRIVATE:
         return
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(parts.hostname, port or 443, proto=socket.IPPROTO_TCP)
     except socket.gaierror as exc:
         raise ValidationError({"webhook_url": f"Cannot resolve {parts.hostname}."}) from exc
     for info in infos:

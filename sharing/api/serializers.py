@@ -1,9 +1,12 @@
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from config.api.serializers import StrictSerializer
+from config.api.schema import SHARED_CASE_REF
+from config.api.serializers import SlugReference, StrictSerializer
 from sharing.choices import LegalBasis, Purpose
 
 
+@extend_schema_serializer(component_name="Share")  # a request body: the schema calls it "ShareRequest"
 class ShareRequestSerializer(StrictSerializer):
     recipient = serializers.SlugField(help_text="The recipient organization's slug.")
     purpose = serializers.ChoiceField(choices=Purpose.choices)
@@ -37,15 +40,15 @@ class ShareSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     case = serializers.UUIDField(source="case_id")
     case_reference = serializers.CharField(source="case.reference")
-    recipient = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    recipient = SlugReference("slug")
     purpose = serializers.CharField()
     legal_basis = serializers.CharField()
     consent = serializers.UUIDField(source="consent_id", allow_null=True)
     justification = serializers.CharField()
     status = serializers.CharField()
     flagged_for_review = serializers.BooleanField()
-    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    requested_by = SlugReference("username")
+    approved_by = SlugReference("username", allow_null=True)
     approved_at = serializers.DateTimeField(allow_null=True)
     version = serializers.IntegerField()
     ended_at = serializers.DateTimeField(allow_null=True)
@@ -60,20 +63,25 @@ class RevokeSerializer(StrictSerializer):
     reason = serializers.CharField(required=False, default="revoked by the provider", max_length=200)
 
 
+@extend_schema_field(SHARED_CASE_REF)
+class SharedCasePayloadField(serializers.JSONField):
+    """The exchange payload (``casebridge.shared-case/v1``), as stored: the schema points at its JSON Schema."""
+
+
 class SharedRecordSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     share = serializers.UUIDField(source="share_id")
-    source_organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    source_organization = SlugReference("slug")
     version = serializers.IntegerField()
     status = serializers.CharField()
     received_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
-    assigned_to = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    assigned_to = SlugReference("username", allow_null=True)
     decline_reason = serializers.CharField()
     linked_case = serializers.UUIDField(source="linked_case_id", allow_null=True)
     erased_at = serializers.DateTimeField(allow_null=True)
     tombstone_reason = serializers.CharField()
-    payload = serializers.JSONField(allow_null=True, help_text="casebridge.shared-case/v1; null once erased.")
+    payload = SharedCasePayloadField(allow_null=True, help_text="casebridge.shared-case/v1; null once erased.")
 
 
 class AcceptSerializer(StrictSerializer):

@@ -1,7 +1,7 @@
 """Share and inbox endpoints: thin declarations over the sharing services."""
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -13,7 +13,8 @@ from audit.access import API, record_accesses
 from casework.models import Consent
 from casework.permissions import Action
 from casework.selectors import case_get_for_user
-from config.api.viewsets import RestrictedViewSet
+from config.api.schema import SHARED_CASE_REF, location_header
+from config.api.viewsets import RestrictedViewSet, generating_schema
 from sharing import services
 from sharing.api.serializers import (
     AcceptSerializer,
@@ -56,13 +57,22 @@ class CaseShareViewSet(GenericViewSet):
     def _case(self, case_id):
         return case_get_for_user(user=self.request.user, case_id=case_id, action=Action.SHARE)
 
-    @extend_schema(request=ShareRequestSerializer, responses={200: dict})
+    @extend_schema(
+        request=ShareRequestSerializer,
+        responses={200: OpenApiResponse(SHARED_CASE_REF, description="The payload, as built now (`share_id` null).")},
+    )
     def preview(self, request, case_id):
+        """The exact payload the recipient would get now, built by the code that delivers it. Nothing is sent."""
         payload = share_preview(actor=request.user, **_share_arguments(request, self._case(case_id)))
         return Response(payload)
 
-    @extend_schema(request=ShareRequestSerializer, responses={201: ShareSerializer})
+    @extend_schema(
+        request=ShareRequestSerializer,
+        parameters=[location_header("The new share's URL.")],
+        responses={201: ShareSerializer},
+    )
     def create(self, request, case_id):
+        """Request a share of the case with another organization; it is delivered in the background."""
         share = services.share_request(actor=request.user, **_share_arguments(request, self._case(case_id)))
         share = ShareViewSet.queryset_for(request.user).get(pk=share.pk)
         return Response(
@@ -90,6 +100,8 @@ class ShareViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedV
         )
 
     def get_queryset(self):
+        if generating_schema(self):
+            return Share.objects.none()
         return self.queryset_for(self.request.user)
 
     def _locked(self, pk):
@@ -104,12 +116,14 @@ class ShareViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedV
     @extend_schema(request=None, responses={200: ShareSerializer})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
+        """A supervisor releases an emergency share awaiting approval."""
         share = services.share_approve(actor=request.user, share=self._locked(pk))
         return Response(ShareSerializer(self.queryset_for(request.user).get(pk=share.pk)).data)
 
     @extend_schema(request=RevokeSerializer, responses={200: ShareSerializer})
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
+        """Revoke a live share: the recipient's copy is erased and external recipients are told."""
         serializer = RevokeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         share = services.share_revoke(actor=request.user, share=self._locked(pk), **serializer.validated_data)
@@ -143,11 +157,13 @@ class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedV
     @extend_schema(request=None, responses={200: SharedRecordSerializer})
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
+        """You have seen the record. Acknowledging twice is harmless."""
         return self._answer(services.record_acknowledge)
 
     @extend_schema(request=AcceptSerializer, responses={200: SharedRecordSerializer})
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
+        """You take the case on; optionally open a case of your own linked to the record."""
         serializer = AcceptSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return self._answer(services.record_accept, **serializer.validated_data)
@@ -155,6 +171,7 @@ class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedV
     @extend_schema(request=DeclineSerializer, responses={200: SharedRecordSerializer})
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
+        """You decline the record, saying why."""
         serializer = DeclineSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return self._answer(services.record_decline, **serializer.validated_data)
@@ -162,6 +179,7 @@ class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedV
     @extend_schema(request=AssignSerializer, responses={200: SharedRecordSerializer})
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
+        """A supervisor hands the record to one of your organization's caseworkers (or unassigns it)."""
         serializer = AssignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         username = serializer.validated_data["assigned_to"]

@@ -77,6 +77,8 @@ def deliver(delivery_id) -> str:
             return "cancelled"
         if delivery.channel == DeliveryChannel.INBOX:
             return _deliver_to_inbox(delivery, share)
+        if delivery.leased_until and delivery.leased_until > timezone.now():
+            return "in flight elsewhere"
         claimed = _claim_webhook(delivery, share)
         if claimed != "claimed":
             return claimed
@@ -170,7 +172,8 @@ def _claim_webhook(delivery: Delivery, share: Share) -> str:
         envelope = {"type": delivery.kind, "timestamp": timezone.now().isoformat(), "data": data}
         delivery.body = json.dumps(envelope, separators=(",", ":"), sort_keys=True)
     delivery.attempts += 1
-    delivery.next_attempt_at = timezone.now() + dt.timedelta(seconds=settings.CASEBRIDGE_DELIVERY_LEASE_SECONDS)
+    lease_end = timezone.now() + dt.timedelta(seconds=settings.CASEBRIDGE_DELIVERY_LEASE_SECONDS)
+    delivery.next_attempt_at = delivery.leased_until = lease_end
     delivery.save()
     return "claimed"
 
@@ -232,6 +235,7 @@ def _record_webhook_outcome(delivery_id, status_code, error, retry_after, durati
     share = Share.objects.select_for_update().select_related("recipient", "provider").get(pk=delivery.share_id)
     if delivery.status != DeliveryStatus.PENDING:
         return "already recorded"
+    delivery.leased_until = None
     now = timezone.now()
     if not error:
         _mark_delivered(delivery, share, now=now, duration=duration, status_code=status_code)
@@ -264,7 +268,7 @@ def _record_webhook_outcome(delivery_id, status_code, error, retry_after, durati
         return "failed"
     delivery.last_error = error
     delivery.next_attempt_at = now + dt.timedelta(seconds=delay)
-    delivery.save(update_fields=["last_error", "next_attempt_at"])
+    delivery.save(update_fields=["last_error", "next_attempt_at", "leased_until"])
     share.last_error = error
     share.save(update_fields=["last_error", "updated_at"])
     if delay <= 60:
@@ -288,9 +292,14 @@ def _fail(delivery: Delivery, share: Share, error: str) -> None:
     delivery.status = DeliveryStatus.FAILED
     delivery.last_error = error
     delivery.body = ""
-    delivery.save(update_fields=["status", "last_error", "body"])
+    delivery.leased_until = None
+    delivery.save(update_fields=["status", "last_error", "body", "leased_until"])
     share.last_error = error
     fields = ["last_error", "updated_at"]
+    if delivery.kind == DeliveryKind.VERSION and delivery.version is not None:
+        # The recipient never got this content: the next change must not count it as sent.
+        share.payload_sha256 = ""
+        fields.append("payload_sha256")
     if share.status == ShareStatus.QUEUED:
         share.status = ShareStatus.FAILED
         fields.append("status")

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from sharing.choices import UPDATABLE_SHARE_STATUSES, DeliveryChannel, DeliveryKind, DeliveryStatus
+from sharing.choices import UPDATABLE_SHARE_STATUSES, DeliveryChannel, DeliveryKind, DeliveryStatus, ShareStatus
 from sharing.models import Delivery, PartnerEndpoint, Share
 
 logger = logging.getLogger(__name__)
@@ -75,5 +75,8 @@ def case_changed(case_id) -> None:
     Whether anything is actually sent is decided when the payload is built: an unchanged payload
     (the change was in a category this share does not carry) pushes nothing.
     """
-    for share in Share.objects.filter(case_id=case_id, status__in=UPDATABLE_SHARE_STATUSES):
+    # Queued shares too: a first webhook delivery that is retrying carries a frozen body, so a
+    # change made meanwhile needs a version of its own.
+    live = (*UPDATABLE_SHARE_STATUSES, ShareStatus.QUEUED)
+    for share in Share.objects.filter(case_id=case_id, status__in=live):
         enqueue_version(share)
