@@ -245,7 +245,9 @@ OAUTH2_PROVIDER = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Casebridge partner API",
     "DESCRIPTION": "Cases, redacted shares and the inbox for partner agencies' systems. "
-    "Errors are application/problem+json (RFC 9457).",
+    "Errors are application/problem+json (RFC 9457). A field a request may not set is refused (400), "
+    "not ignored. Lists are paginated (`page`, `page_size` up to 200). Rates are limited per API client "
+    "(429 with `Retry-After`).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

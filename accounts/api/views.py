@@ -9,6 +9,8 @@ from rest_framework.viewsets import GenericViewSet
 
 from accounts.models import Organization
 from config.api.permissions import scopes_of
+from config.api.serializers import SlugReference
+from config.api.viewsets import generating_schema
 from sharing.models import SharingAgreement
 
 
@@ -20,8 +22,8 @@ class OrganizationSerializer(serializers.Serializer):
 
 class AgreementSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    provider = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    recipient = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    provider = SlugReference("slug")
+    recipient = SlugReference("slug")
     categories = serializers.ListField(child=serializers.CharField())
     purposes = serializers.ListField(child=serializers.CharField())
     valid_from = serializers.DateTimeField()
@@ -44,6 +46,7 @@ MeSerializer = inline_serializer(
 class MeView(APIView):
     @extend_schema(responses={200: MeSerializer})
     def get(self, request):
+        """The caller: user, organization, role, and the scopes it holds."""
         user = request.user
         return Response(
             {
@@ -67,9 +70,13 @@ class OrganizationViewSet(mixins.ListModelMixin, GenericViewSet):
 class AgreementViewSet(mixins.ListModelMixin, GenericViewSet):
     """Your organization's agreements, as provider or as recipient."""
 
+    scope_resource = "shares"
+
     serializer_class = AgreementSerializer
 
     def get_queryset(self):
+        if generating_schema(self):
+            return SharingAgreement.objects.none()
         org = self.request.user.organization_id
         return (
             SharingAgreement.objects.filter(Q(provider=org) | Q(recipient=org))

@@ -10,23 +10,20 @@ from audit.selectors import AuditFilters, audit_trail
 
 MAX_LIMIT = 200
 
-AuditEventSerializer = inline_serializer(
-    "AuditEvent",
-    {
-        "id": serializers.CharField(),
-        "occurred_at": serializers.DateTimeField(),
-        "actor": serializers.CharField(allow_null=True),
-        "organization": serializers.CharField(allow_null=True),
-        "action": serializers.CharField(help_text="create, update, delete, access, or a domain event type"),
-        "object_type": serializers.CharField(),
-        "object_id": serializers.CharField(),
-        "object_repr": serializers.CharField(),
-        "channel": serializers.CharField(allow_null=True),
-        "remote_addr": serializers.CharField(allow_null=True),
-        "changes": serializers.DictField(),
-        "data": serializers.DictField(),
-    },
-)
+
+class AuditEventSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    occurred_at = serializers.DateTimeField()
+    actor = serializers.CharField(allow_null=True)
+    organization = serializers.CharField(allow_null=True)
+    action = serializers.CharField(help_text="create, update, delete, access, or a domain event type")
+    object_type = serializers.CharField()
+    object_id = serializers.CharField()
+    object_repr = serializers.CharField()
+    channel = serializers.CharField(allow_null=True)
+    remote_addr = serializers.CharField(allow_null=True)
+    changes = serializers.DictField()
+    data = serializers.DictField()
 
 
 def _time(params, name):

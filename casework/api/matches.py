@@ -1,6 +1,7 @@
 """Cross-organization indicator matching: how many others hold the same trace, never whose."""
 
 from django.db.models import Count, Max
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -35,10 +36,14 @@ class IndicatorMatchView(APIView):
     scope_resource = "cases"
 
     @extend_schema(
-        parameters=[OpenApiParameter("case", str, required=True, description="The id of one of your cases.")],
+        parameters=[
+            OpenApiParameter("case", OpenApiTypes.UUID, required=True, description="The id of one of your cases.")
+        ],
         responses={200: MatchSerializer},
     )
     def get(self, request):
+        """For each indicator of one of your cases: how many other organizations hold the same one (by
+        keyed fingerprint), by sector, and when it was last recorded. Never whose, nor their cases."""
         if not request.query_params.get("case"):
             raise ValidationError({"case": ["Name the case whose indicators to match."]})
         case = case_get_for_user(user=request.user, case_id=request.query_params["case"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError
@@ -23,7 +23,10 @@ from casework.filters import CaseFilterSet
 from casework.models import Case, Consent, Note, Person, ServiceNeed, TechnologyIndicator
 from casework.permissions import Action
 from casework.selectors import case_get_for_user, case_list, part_get_for_user
-from config.api.viewsets import RestrictedViewSet, action_for
+from config.api.schema import IF_MATCH, etag_header, location_header, uuid_path_parameter
+from config.api.viewsets import RestrictedViewSet, action_for, generating_schema
+
+CASE_ID = uuid_path_parameter("id", "A UUID string identifying this case.")
 
 
 def etag(case: Case) -> str:
@@ -52,6 +55,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedVi
     lookup_value_regex = "[0-9a-fA-F-]{36}"
 
     def get_queryset(self):
+        if generating_schema(self):
+            return Case.objects.none()
         return (
             case_list(actor=self.request.user, action=action_for(self.request))
             .prefetch_related("assigned_to")
@@ -59,18 +64,25 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedVi
         )
 
     def list(self, request, *args, **kwargs):
+        """The cases of your organization that you may see; filter them, or search by reference."""
         response = super().list(request, *args, **kwargs)
         page = getattr(self.paginator, "page", None)
         record_accesses(page.object_list if page else [], actor=request.user, channel=API)
         return response
 
+    @extend_schema(parameters=[CASE_ID, etag_header(200)])
     def retrieve(self, request, *args, **kwargs):
+        """One case; its ``ETag`` carries the version to send back in ``If-Match`` when you change it."""
         case = self.get_object()
         record_accesses([case], actor=request.user, channel=API)
         return Response(self.get_serializer(case).data, headers={"ETag": etag(case)})
 
-    @extend_schema(responses={201: CaseSerializer})
+    @extend_schema(
+        parameters=[etag_header(201), location_header("The new case's URL.")],
+        responses={201: CaseSerializer},
+    )
     def create(self, request, *args, **kwargs):
+        """Open a case in your organization."""
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         created = services.case_create(actor=request.user, **serializer.validated_data)
@@ -81,11 +93,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedVi
             headers={"ETag": etag(case), "Location": f"/api/v1/cases/{case.pk}/"},
         )
 
-    @extend_schema(
-        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, description="The ETag you read.")],
-        responses={200: CaseSerializer},
-    )
+    @extend_schema(parameters=[CASE_ID, IF_MATCH, etag_header(200)], responses={200: CaseSerializer})
     def partial_update(self, request, *args, **kwargs):
+        """Change some fields of a case. Send the ``ETag`` you read as ``If-Match``: a stale one is refused (412)."""
         case = self.get_object()
         serializer = self.get_serializer(case, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -126,7 +136,10 @@ class CasePartViewSet(RestrictedViewSet):
         return context
 
     def get_queryset(self):
-        return super().get_queryset().filter(case=self.get_case())
+        if generating_schema(self):
+            return self.model.objects.none()
+        # Every row's case is the one in the URL: attach it rather than fetch it once per row.
+        return super().get_queryset().filter(case=self.get_case()).select_related("case__organization")
 
     def list(self, request, case_id):
         page = self.paginate_queryset(self.get_queryset())
@@ -146,6 +159,8 @@ class CasePartViewSet(RestrictedViewSet):
 
 
 class PersonViewSet(CasePartViewSet):
+    """A case's persons (survivors, guardians, family, suspects, witnesses). Reading them is logged."""
+
     model = Person
     serializer_class = PersonSerializer
     logs_access = True
@@ -155,6 +170,8 @@ class PersonViewSet(CasePartViewSet):
 
 
 class NoteViewSet(CasePartViewSet):
+    """A case's notes. They are append-only: correct one with a new note that ``amends`` it."""
+
     model = Note
     serializer_class = NoteSerializer
     select_related = ("author",)
@@ -164,6 +181,8 @@ class NoteViewSet(CasePartViewSet):
 
 
 class NeedViewSet(CasePartViewSet):
+    """A case's service needs."""
+
     model = ServiceNeed
     serializer_class = NeedSerializer
 
@@ -172,6 +191,9 @@ class NeedViewSet(CasePartViewSet):
 
 
 class IndicatorViewSet(CasePartViewSet):
+    """A case's technology indicators; values are stored normalised (phone numbers in E.164, handles in
+    lower case without ``@``, URLs in canonical form)."""
+
     model = TechnologyIndicator
     serializer_class = IndicatorSerializer
 
@@ -180,6 +202,8 @@ class IndicatorViewSet(CasePartViewSet):
 
 
 class ConsentViewSet(CasePartViewSet):
+    """The consents given for a case by a survivor (or a guardian for a minor)."""
+
     model = Consent
     serializer_class = ConsentSerializer
     select_related = ("recorded_by",)
@@ -197,6 +221,7 @@ class ConsentWithdrawViewSet(RestrictedViewSet):
     @extend_schema(request=None, responses={200: ConsentSerializer})
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
+        """Withdraw a consent: every live share that relied on it is revoked."""
         consent = part_get_for_user(model=Consent, user=request.user, part_id=pk, action=Action.CHANGE)
         consent = services.consent_withdraw(actor=request.user, consent=consent)
         return Response(ConsentSerializer(consent, context={"case": consent.case}).data)

@@ -20,6 +20,19 @@ def scopes_of(request) -> set[str]:
     return set(SCOPES)
 
 
+def required_scope(view, method: str) -> str | None:
+    """The scope a request with ``method`` needs on ``view``, or None when the view asks for none.
+
+    The view's ``scope_resource`` (or its ``scope_overrides`` entry for the current action) with
+    ``:read`` for safe methods and ``:write`` otherwise. The schema documents the same rule.
+    """
+    resource = getattr(view, "scope_overrides", {}).get(getattr(view, "action", None), None)
+    resource = resource or getattr(view, "scope_resource", None)
+    if resource is None:
+        return None
+    return f"{resource}:{'read' if method.upper() in SAFE_METHODS else 'write'}"
+
+
 class HasScope(BasePermission):
     """The view's ``scope_resource`` with ``:read`` for safe methods and ``:write`` otherwise.
 
@@ -29,10 +42,8 @@ class HasScope(BasePermission):
     message = "This token lacks the scope for this request."
 
     def has_permission(self, request, view) -> bool:
-        resource = getattr(view, "scope_overrides", {}).get(getattr(view, "action", None), None)
-        resource = resource or getattr(view, "scope_resource", None)
-        if resource is None:
+        needed = required_scope(view, request.method)
+        if needed is None:
             return True
-        needed = f"{resource}:{'read' if request.method in SAFE_METHODS else 'write'}"
         view.required_scope = needed
         return needed in scopes_of(request)

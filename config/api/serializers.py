@@ -1,4 +1,19 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugReference(serializers.SlugRelatedField):
+    """A related object shown by its slug (or username), read-only: a plain string on the wire.
+
+    Exactly a read-only ``SlugRelatedField``; the schema generator cannot tell a string type on
+    its own without a model serializer, so this one says so.
+    """
+
+    def __init__(self, slug_field: str = "slug", **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(slug_field=slug_field, **kwargs)
 
 
 class StrictSerializer(serializers.Serializer):

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from accounts.api.views import AgreementViewSet, MeView, OrganizationViewSet
+from audit.api.views import AuditEventsView
 from casework.api import views as casework_views
 from casework.api.matches import IndicatorMatchView
 from sharing.api.views import CaseShareViewSet, InboxViewSet, ShareViewSet
@@ -30,6 +31,7 @@ parts = [
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("indicators/matches/", IndicatorMatchView.as_view(), name="indicator-matches"),
+    path("audit/events/", AuditEventsView.as_view(), name="audit-events"),
     *[path(route, view, name=name) for route, view, name in parts],
     path(f"{CASE}share-preview/", CaseShareViewSet.as_view({"post": "preview"}), name="case-share-preview"),
     path(f"{CASE}shares/", CaseShareViewSet.as_view({"post": "create"}), name="case-shares"),

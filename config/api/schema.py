@@ -1,0 +1,268 @@
+"""The OpenAPI schema of the partner API (drf-spectacular).
+
+- ``oauth2`` (client credentials, ``POST /o/token/``) and ``cookieAuth`` (the browser session) as
+  security schemes; every operation lists the one scope it needs, by the rule ``HasScope`` applies.
+- Every operation documents its errors as ``application/problem+json`` (the ``Problem`` component).
+- The exchange payload (``casebridge.shared-case/v1``) is the published JSON Schema
+  ``sharing/schemas/shared-case-v1.json``, embedded as the ``SharedCaseV1…`` components (OpenAPI 3.1
+  schemas are JSON Schema 2020-12: only its ``$defs`` move to components and its ``$ref`` follow).
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import re
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent, force_instance, get_doc
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
+
+from config.api.permissions import SCOPES, required_scope
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+COMPONENTS = "#/components/schemas/"
+SHARED_CASE_COMPONENT = "SharedCaseV1"
+SHARED_CASE_REF = {"$ref": COMPONENTS + SHARED_CASE_COMPONENT}
+
+# The errors an operation can answer (RFC 9457 bodies, see config.api.exceptions), as shared
+# ``components/responses``: code -> (component name, description, response headers).
+_RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}
+_WWW_AUTHENTICATE = {"WWW-Authenticate": {"description": "The scheme to use.", "schema": {"type": "string"}}}
+PROBLEMS = {
+    400: (
+        "BadRequest",
+        "Invalid request: malformed JSON, a bad query parameter, or invalid fields (listed in `errors`).",
+        {},
+    ),
+    401: (
+        "Unauthorized",
+        "No credentials, or invalid ones: send an OAuth2 bearer token (or use a browser session).",
+        _WWW_AUTHENTICATE,
+    ),
+    403: ("Forbidden", "Authenticated, but your role or the token's scopes do not allow this request.", {}),
+    404: ("NotFound", "No such resource. One that exists but is not yours is answered exactly the same way.", {}),
+    405: ("MethodNotAllowed", "The method is not allowed on this path.", {}),
+    412: (
+        "PreconditionFailed",
+        "`If-Match` named a version other than the current one: read the resource again.",
+        {},
+    ),
+    413: ("PayloadTooLarge", "The request body is larger than the API accepts.", {}),
+    415: ("UnsupportedMediaType", "The request body is not `application/json`.", {}),
+    429: (
+        "TooManyRequests",
+        "Too many requests from this client: wait as many seconds as `Retry-After` says.",
+        _RETRY_AFTER,
+    ),
+}
+# Every operation can answer these; 412 only where it takes ``If-Match``, 415 only where it takes a body.
+COMMON_PROBLEMS = (400, 401, 403, 404, 405, 413, 429)
+
+STANDARD_ACTIONS = {"list", "retrieve", "create", "update", "partial_update", "destroy"}
+ETAG_DESCRIPTION = 'The case version, quoted (e.g. `"3"`): send it back in `If-Match` to update the case.'
+
+
+class ProblemSerializer(serializers.Serializer):
+    """An error, as ``application/problem+json`` (RFC 9457)."""
+
+    type = serializers.URLField(help_text="Identifies the kind of problem, e.g. `.../problems/404`.")
+    title = serializers.CharField(help_text="A short summary of the kind of problem.")
+    status = serializers.IntegerField(help_text="The HTTP status code.")
+    detail = serializers.CharField(help_text="What went wrong with this request.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Validation errors: messages by field name (`non_field_errors` for the request as a whole).",
+    )
+
+
+def etag_header(*codes: int) -> OpenApiParameter:
+    return OpenApiParameter(
+        "ETag", OpenApiTypes.STR, OpenApiParameter.HEADER, response=list(codes), description=ETAG_DESCRIPTION
+    )
+
+
+def uuid_path_parameter(name: str, description: str) -> OpenApiParameter:
+    """For a path whose converter is a regex rather than ``<uuid:…>`` (the generator sees a plain string)."""
+    return OpenApiParameter(name, OpenApiTypes.UUID, OpenApiParameter.PATH, description=description)
+
+
+def location_header(description: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        "Location", OpenApiTypes.URI, OpenApiParameter.HEADER, response=[201], description=description
+    )
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description='The `ETag` you read (`"3"`, `W/"3"` or `3`). A stale version is refused with 412; '
+    "without the header the update is not checked against the version.",
+)
+
+
+class CasebridgeAutoSchema(AutoSchema):
+    """Adds the per-operation OAuth2 scope and the problem+json error responses."""
+
+    def get_operation_id(self) -> str:
+        # A custom action is named by its path (``inbox_accept``, ``cases_share_preview``), not by
+        # its path plus the HTTP method (``inbox_accept_create``).
+        action = getattr(self.view, "action", None)
+        if action and action not in STANDARD_ACTIONS:
+            return "_".join(token.replace("-", "_") for token in self._tokenize_path())
+        return super().get_operation_id()
+
+    def required_scopes(self) -> list[str]:
+        scope = required_scope(self.view, self.method)
+        return [scope] if scope else []
+
+    def get_description(self) -> str:
+        # The action's own docstring, else the view's own: not one inherited from our base classes,
+        # which describe the implementation rather than the endpoint.
+        action = getattr(self.view, getattr(self.view, "action", None) or self.method.lower(), None)
+        action_doc = get_doc(action) if action else ""
+        return action_doc or _own_doc(type(self.view))
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if not _own_doc(type(force_instance(serializer))):
+            schema.pop("description", None)
+        return schema
+
+    def problem_codes(self) -> list[int]:
+        codes = set(COMMON_PROBLEMS)
+        if any(isinstance(p, OpenApiParameter) and p.name == "If-Match" for p in self.get_override_parameters()):
+            codes.add(412)
+        if self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None:
+            codes.add(415)
+        return sorted(codes)
+
+    def _problem_response(self, code: int) -> dict:
+        name, description, headers = PROBLEMS[code]
+        response = self._get_response_for_code(ProblemSerializer, str(code), media_types=[PROBLEM_MEDIA_TYPE])
+        response["description"] = description
+        if headers:
+            response["headers"] = headers
+        component = ResolvedComponent(name=name, type=ResolvedComponent.RESPONSE, object=name, schema=response)
+        self.registry.register_on_missing(component)
+        return component.ref
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":  # a callback's answer, not ours
+            return responses
+        for code in self.problem_codes():
+            responses.setdefault(str(code), self._problem_response(code))
+        return dict(sorted(responses.items()))
+
+
+def _own_doc(cls) -> str:
+    doc = cls.__dict__.get("__doc__")
+    return inspect.cleandoc(doc) if doc else ""
+
+
+class ClientCredentialsScheme(OpenApiAuthenticationExtension):
+    """OAuth2 client credentials: a partner's system acts as its API client's service account."""
+
+    target_class = "config.api.authentication.ClientCredentialsAuthentication"
+    name = "oauth2"
+    priority = 1
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "oauth2",
+            "description": "Partner systems: OAuth2 client credentials. `POST /o/token/` with "
+            "`grant_type=client_credentials`, your client id and secret, and the scopes you need; "
+            "send the token as `Authorization: Bearer …`.",
+            "flows": {"clientCredentials": {"tokenUrl": reverse("oauth2_provider:token"), "scopes": dict(SCOPES)}},
+        }
+
+    def get_security_requirement(self, auto_schema):
+        scopes = auto_schema.required_scopes() if isinstance(auto_schema, CasebridgeAutoSchema) else []
+        return {self.name: scopes}
+
+
+class BrowserSessionScheme(OpenApiAuthenticationExtension):
+    """The web UI's session (and so the docs page of a signed-in user)."""
+
+    target_class = "rest_framework.authentication.SessionAuthentication"
+    name = "cookieAuth"
+    priority = 1
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": settings.SESSION_COOKIE_NAME,
+            "description": "Browsers: the session of a signed-in user (its role and object permissions "
+            "apply; scopes do not). Unsafe methods also need the CSRF token in `X-CSRFToken`.",
+        }
+
+
+# The exchange payload ------------------------------------------------------------------------
+
+
+def _component_name(definition: str) -> str:
+    return SHARED_CASE_COMPONENT + "".join(part.capitalize() for part in definition.split("_"))
+
+
+def shared_case_components() -> dict[str, Any]:
+    """The published JSON Schema as OpenAPI components: the document itself as ``SharedCaseV1`` and
+    each of its ``$defs`` as ``SharedCaseV1<Name>``, with every ``#/$defs/…`` reference pointing at them.
+
+    ``$id`` and ``$schema`` are dropped: inside the API document an ``$id`` would make the rewritten
+    references resolve against the exchange schema's own address.
+    """
+    from sharing.redaction import load_schema
+
+    document = copy.deepcopy(load_schema())
+    schema_id = document.pop("$id", None)
+    document.pop("$schema", None)
+    definitions = document.pop("$defs", {})
+    pattern = re.compile(r"#/\$defs/([A-Za-z0-9_]+)")
+
+    def rewrite(node):
+        if isinstance(node, list):
+            return [rewrite(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        result = {}
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str) and pattern.fullmatch(value):
+                value = COMPONENTS + _component_name(pattern.fullmatch(value).group(1))
+            elif key == "description" and isinstance(value, str):
+                value = pattern.sub(lambda m: _component_name(m.group(1)), value)
+            else:
+                value = rewrite(value)
+            result[key] = value
+        return result
+
+    document["description"] = (
+        f"{document.get('description', '')} Published as the JSON Schema `sharing/schemas/shared-case-v1.json`"
+        + (f" (`$id` {schema_id})" if schema_id else "")
+        + "; partner systems can validate payloads against it."
+    ).strip()
+    components = {SHARED_CASE_COMPONENT: rewrite(document)}
+    components.update({_component_name(name): rewrite(schema) for name, schema in definitions.items()})
+    return components
+
+
+def add_shared_case_components(result, generator, request, public):
+    """Postprocessing hook: adds the exchange payload's components.
+
+    It runs after drf-spectacular's enum hook, so that the published schema is embedded as it is
+    rather than having its enums pulled out into shared components.
+    """
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    for name, schema in shared_case_components().items():
+        schemas.setdefault(name, schema)
+    result["components"]["schemas"] = dict(sorted(schemas.items()))
+    return result
