@@ -128,7 +128,15 @@ def test_oauth2_client_credentials_with_every_scope_and_the_session(schema):
 
 
 def test_every_operation_names_the_scope_it_needs(schema):
-    resources = {"cases": "cases", "consents": "cases", "indicators": "cases", "shares": "shares", "inbox": "inbox"}
+    resources = {
+        "cases": "cases",
+        "consents": "cases",
+        "indicators": "cases",
+        "shares": "shares",
+        "agreements": "shares",
+        "inbox": "inbox",
+        "audit": "audit",
+    }
     for path, method, operation in operations(schema):
         first = path.removeprefix(API).strip("/").split("/")[0]
         resource = "shares" if re.search(r"/(shares|share-preview)/$", path) else resources.get(first)
