@@ -28,6 +28,7 @@ from sharing.choices import (
 )
 from sharing.models import Delivery, DeliveryAttempt, PartnerEndpoint, Share, SharedRecord
 from sharing.payloads import build_for_share, revocation_body
+from sharing.services.outbox import FAIL_FAST
 
 logger = logging.getLogger(__name__)
 
@@ -283,7 +284,7 @@ def _record_webhook_outcome(delivery_id, status_code, error, retry_after, durati
 
 def _schedule_soon(task, delivery_id: str, delay: float) -> None:
     try:
-        task.apply_async(args=[delivery_id], countdown=delay, retry=False)
+        task.apply_async(args=[delivery_id], countdown=delay, **FAIL_FAST)
     except Exception:  # the re-drive picks it up
         logger.warning("Broker unavailable; retry of %s waits for the re-drive", delivery_id, exc_info=True)
 

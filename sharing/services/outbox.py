@@ -18,6 +18,11 @@ from sharing.models import Delivery, PartnerEndpoint, Share
 
 logger = logging.getLogger(__name__)
 
+# Publishing happens in the web request after commit: when the broker is down it must fail at
+# once (the outbox row is the safety net), not after kombu's connection retries (~6 s on Redis;
+# ``retry=False`` alone does not stop those).
+FAIL_FAST = {"retry": True, "retry_policy": {"max_retries": 0}}
+
 
 def channel_for(share: Share) -> str:
     """Organizations registered with a webhook receive there; everyone else in their inbox."""
@@ -40,7 +45,7 @@ def send_to_worker(delivery_id) -> None:
     from sharing.tasks import deliver
 
     try:
-        deliver.apply_async(args=[str(delivery_id)], retry=False)
+        deliver.apply_async(args=[str(delivery_id)], **FAIL_FAST)
     except Exception:  # the broker's errors vary by transport; the outbox row is the safety net
         logger.warning("Broker unavailable; delivery %s waits for the re-drive", delivery_id, exc_info=True)
 
