@@ -21,3 +21,7 @@ def server_error(request):
     if request.path.startswith("/api/"):
         return _problem(500, "Server error", "Something went wrong on our side; it has been logged.")
     return defaults.server_error(request)
+
+
+def not_found_view(request, *args, **kwargs):
+    return _problem(404, "Not found", "No such resource.")

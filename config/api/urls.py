@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
@@ -6,6 +6,7 @@ from accounts.api.views import AgreementViewSet, MeView, OrganizationViewSet
 from audit.api.views import AuditEventsView
 from casework.api import views as casework_views
 from casework.api.matches import IndicatorMatchView
+from config.api.errors import not_found_view
 from sharing.api.views import CaseShareViewSet, InboxViewSet, ShareViewSet
 
 router = SimpleRouter()
@@ -38,4 +39,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("", include(router.urls)),
+    # Anything else under /api/v1/ is a problem+json 404, in debug mode too.
+    re_path(r"^.*/$", not_found_view),
 ]
