@@ -9,13 +9,13 @@ from auditlog.context import auditlog_value, set_actor
 def acting_as(actor, remote_addr: str | None = None):
     """Every change logged inside the block is attributed to ``actor``.
 
-    Nests safely: auditlog's ``set_actor`` does not restore an enclosing context when an inner
-    one ends, which would leave later changes of the outer block without an actor.
+    Scoped properly: auditlog's ``set_actor`` leaves its context variable set after the block
+    (and does not restore an enclosing one), so a later event in the same thread — the next
+    task in a worker — would be attributed to a stale actor.
     """
-    outer = auditlog_value.get(None)
+    token = auditlog_value.set(auditlog_value.get(None))
     try:
         with set_actor(actor, remote_addr=remote_addr):
             yield
     finally:
-        if outer is not None:
-            auditlog_value.set(outer)
+        auditlog_value.reset(token)

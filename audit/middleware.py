@@ -1,3 +1,4 @@
+from auditlog.context import auditlog_value
 from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 
@@ -23,3 +24,12 @@ class AuditContextMiddleware(AuditlogMiddleware):
     @staticmethod
     def _get_remote_addr(request):
         return client_address(request)
+
+    def __call__(self, request):
+        # auditlog leaves the request's context set once the response is out; reset it so that
+        # nothing after this request in the thread inherits its actor.
+        token = auditlog_value.set(auditlog_value.get(None))
+        try:
+            return super().__call__(request)
+        finally:
+            auditlog_value.reset(token)

@@ -166,3 +166,14 @@ def test_middleware_records_actor_and_a_trustworthy_address(
     entry = _entries_for(created["case"]).get(action=LogEntry.Action.CREATE)
     assert entry.actor == caseworker
     assert entry.remote_addr == expected
+
+
+@pytest.mark.django_db
+def test_an_actor_context_ends_with_its_block(org, caseworker):
+    from audit.events import record_event
+
+    with acting_as(caseworker):
+        inside = record_event("test.inside", obj=org, organization=org)
+    after = record_event("test.after", obj=org, organization=org)
+    assert inside.actor == caseworker
+    assert after.actor is None, "a later event in the same thread must not inherit a finished actor"

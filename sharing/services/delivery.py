@@ -71,7 +71,11 @@ def deliver(delivery_id) -> str:
         delivery = _locked_pending(delivery_id)
         if delivery is None:
             return "nothing to do"
-        share = Share.objects.select_for_update().select_related("recipient", "provider").get(pk=delivery.share_id)
+        share = (
+            Share.objects.select_for_update(of=("self",))
+            .select_related("recipient", "provider")
+            .get(pk=delivery.share_id)
+        )
         if delivery.kind == DeliveryKind.VERSION and share.status not in LIVE_SHARE_STATUSES:
             delivery.status = DeliveryStatus.CANCELLED
             delivery.save(update_fields=["status"])
@@ -233,7 +237,9 @@ def _retry_after_seconds(value: str | None) -> float | None:
 @transaction.atomic
 def _record_webhook_outcome(delivery_id, status_code, error, retry_after, duration) -> str:
     delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
-    share = Share.objects.select_for_update().select_related("recipient", "provider").get(pk=delivery.share_id)
+    share = (
+        Share.objects.select_for_update(of=("self",)).select_related("recipient", "provider").get(pk=delivery.share_id)
+    )
     if delivery.status != DeliveryStatus.PENDING:
         return "already recorded"
     delivery.leased_until = None

@@ -237,7 +237,7 @@ def end_share(share: Share, *, status: str, reason: str, actor: User | None = No
 @transaction.atomic
 def shares_revoke_for_consent(*, actor: User, consent: Consent) -> int:
     """A withdrawn consent revokes every live share that relied on it."""
-    shares = Share.objects.select_for_update().filter(consent=consent, status__in=LIVE_SHARE_STATUSES)
+    shares = Share.objects.select_for_update(of=("self",)).filter(consent=consent, status__in=LIVE_SHARE_STATUSES)
     count = 0
     for share in shares.select_related("recipient", "provider"):
         end_share(share, status=ShareStatus.REVOKED, reason="consent withdrawn", actor=actor)
@@ -251,7 +251,7 @@ def shares_expire_due(*, now=None) -> int:
     now = now or timezone.now()
     in_force = SharingAgreement.objects.in_force(now).values("pk")
     due = (
-        Share.objects.select_for_update(skip_locked=True)
+        Share.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(status__in=LIVE_SHARE_STATUSES)
         .filter(~Q(agreement__in=in_force) | Q(consent__expires_at__lte=now))
     )
