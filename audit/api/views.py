@@ -1,4 +1,5 @@
 from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -46,18 +47,18 @@ class AuditEventsView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter(name, str, description=description)
-            for name, description in (
-                ("actor", "username"),
-                ("action", "create, update, delete, access or a domain event type"),
-                ("object_type", "app_label.model, e.g. casework.case"),
-                ("object_id", "the object's id"),
-                ("channel", "ui or api"),
-                ("since", "ISO 8601, inclusive"),
-                ("until", "ISO 8601, exclusive"),
-                ("before", "cursor: the next_before of the previous page"),
-                ("before_id", "cursor: the next_before_id of the previous page"),
-                ("limit", f"page size, at most {MAX_LIMIT}"),
+            OpenApiParameter(name, type_, description=description)
+            for name, type_, description in (
+                ("actor", str, "username"),
+                ("action", str, "create, update, delete, access or a domain event type"),
+                ("object_type", str, "app_label.model, e.g. casework.case"),
+                ("object_id", str, "the object's id"),
+                ("channel", str, "ui or api"),
+                ("since", OpenApiTypes.DATETIME, "ISO 8601, inclusive"),
+                ("until", OpenApiTypes.DATETIME, "ISO 8601, exclusive"),
+                ("before", OpenApiTypes.DATETIME, "cursor: the next_before of the previous page"),
+                ("before_id", str, "cursor: the next_before_id of the previous page"),
+                ("limit", int, f"page size, at most {MAX_LIMIT}"),
             )
         ],
         responses={

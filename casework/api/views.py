@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -99,19 +98,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedVi
         case = self.get_object()
         serializer = self.get_serializer(case, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        assignment = {key: data.pop(key) for key in ("assigned_to", "team") if key in data}
-        with transaction.atomic():
-            case = services.case_update(
-                actor=request.user, case=case, expected_version=expected_version(request), **data
-            )
-            if assignment:
-                case = services.case_assign(
-                    actor=request.user,
-                    case=case,
-                    assigned_to=assignment.get("assigned_to", list(case.assigned_to.all())),
-                    team=assignment.get("team", case.team),
-                )
+        case = services.case_update(
+            actor=request.user, case=case, expected_version=expected_version(request), **serializer.validated_data
+        )
         case = case_get_for_user(user=request.user, case_id=case.pk)
         return Response(self.get_serializer(case).data, headers={"ETag": etag(case)})
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -58,7 +58,7 @@ def case_create(
     A caseworker's case is assigned to them; only a supervisor assigns it to others or a team.
     """
     if not actor.works_cases:
-        raise ValidationError("Only caseworkers and supervisors create cases.")
+        raise PermissionDenied("Only caseworkers and supervisors create cases.")
     assignees, team = _check_assignees(actor, assigned_to, team)
     if not actor.is_supervisor:
         require(set(assignees) <= {actor} and team is None, "assigned_to", "Only a supervisor assigns cases.")
@@ -84,9 +84,24 @@ def case_create(
     return case
 
 
+UNCHANGED = object()
+
+
 @transaction.atomic
-def case_update(*, actor: User, case: Case, expected_version: int | None = None, **changes) -> Case:
-    """Change a case's own fields; ``expected_version`` makes it an optimistic-concurrency write."""
+def case_update(
+    *,
+    actor: User,
+    case: Case,
+    expected_version: int | None = None,
+    assigned_to=UNCHANGED,
+    team=UNCHANGED,
+    **changes,
+) -> Case:
+    """Change a case's fields and/or its assignment as one new version.
+
+    ``expected_version`` makes it an optimistic-concurrency write; reassignment is for
+    supervisors and moves the permissions with it. A write that changes nothing is no version.
+    """
     unknown = set(changes) - set(UPDATABLE_FIELDS)
     if unknown:
         raise ValidationError({field: "This field cannot be changed here." for field in sorted(unknown)})
@@ -94,12 +109,20 @@ def case_update(*, actor: User, case: Case, expected_version: int | None = None,
     if expected_version is not None and expected_version != case.version:
         raise VersionConflict(expected=expected_version, current=case.version)
     changed = {field: value for field, value in changes.items() if getattr(case, field) != value}
-    if not changed:
-        return case
     for field, value in changed.items():
         setattr(case, field, value)
     if "status" in changed:
         case.closed_at = timezone.now() if case.status == CaseStatus.CLOSED else None
+    reassigned = False
+    if assigned_to is not UNCHANGED or team is not UNCHANGED:
+        reassigned = _reassign(
+            actor,
+            case,
+            list(case.assigned_to.all()) if assigned_to is UNCHANGED else assigned_to,
+            case.team if team is UNCHANGED else team,
+        )
+    if not changed and not reassigned:
+        return case
     case.version += 1
     case.updated_at = timezone.now()
     case.full_clean()
@@ -108,25 +131,27 @@ def case_update(*, actor: User, case: Case, expected_version: int | None = None,
     return case
 
 
-@transaction.atomic
 def case_assign(*, actor: User, case: Case, assigned_to, team: Team | None = None) -> Case:
-    """Replace the case's assignees and team (supervisors only), moving their permissions with them."""
-    case = authorize(actor=actor, case=case, action=Action.CHANGE)
+    """Replace the case's assignees and team (supervisors only)."""
+    return case_update(actor=actor, case=case, assigned_to=assigned_to, team=team)
+
+
+def _reassign(actor: User, case: Case, assigned_to, team: Team | None) -> bool:
+    """Move assignees, team and their permissions; True when anything changed."""
     if not actor.is_supervisor:
         raise ValidationError({"assigned_to": "Only a supervisor assigns cases."})
     assignees, team = _check_assignees(actor, assigned_to, team)
     previous = set(case.assigned_to.all())
-    removed = previous - set(assignees) - {case.created_by}
-    grants.revoke_users(case, removed)
+    team_changed = case.team_id != (team.pk if team else None)
+    if set(assignees) == previous and not team_changed:
+        return False
+    grants.revoke_users(case, previous - set(assignees) - {case.created_by})
     grants.grant_users(case, set(assignees) - previous)
     case.assigned_to.set(assignees)
-    if case.team_id != (team.pk if team else None):
+    if team_changed:
         if case.team_id:
             grants.revoke_group(case, case.team.group)
         if team is not None:
             grants.grant_group(case, team.group, grants.TEAM_PERMISSIONS)
         case.team = team
-    case.version += 1
-    case.updated_at = timezone.now()
-    case.save()
-    return case
+    return True

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.choices import Sector
 from accounts.models import Organization, User
+from audit.events import record_event
 from casework.choices import ConsentMethod, PersonRole
 from casework.models import Case, Consent, Person
 from casework.permissions import Action
@@ -88,6 +89,13 @@ def consent_withdraw(*, actor: User, consent: Consent) -> Consent:
 
         consent.withdrawn_at = timezone.now()
         consent.save(update_fields=["withdrawn_at"])
-        shares_revoke_for_consent(actor=actor, consent=consent)
+        revoked = shares_revoke_for_consent(actor=actor, consent=consent)
+        record_event(
+            "consent.withdrawn",
+            obj=consent,
+            organization=consent.case.organization,
+            actor=actor,
+            shares_revoked=revoked,
+        )
         touch(consent.case)
     return consent

@@ -1,3 +1,4 @@
+from auditlog.context import auditlog_value
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 
 
@@ -17,6 +18,11 @@ class ClientCredentialsAuthentication(OAuth2Authentication):
             user = token.application.user
         if user is None or not user.is_active:
             return None
+        # The audit middleware ran before DRF knew who is calling; name the actor now so the
+        # change log attributes this request's writes to the API client's service account.
+        context = auditlog_value.get(None)
+        if context is not None:
+            context["actor"] = user
         return user, token
 
     def authenticate_header(self, request):

@@ -25,6 +25,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from config.api.permissions import SCOPES, required_scope
+from config.api.serializers import StrictSerializer
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 COMPONENTS = "#/components/schemas/"
@@ -94,10 +95,13 @@ def uuid_path_parameter(name: str, description: str) -> OpenApiParameter:
     return OpenApiParameter(name, OpenApiTypes.UUID, OpenApiParameter.PATH, description=description)
 
 
+# The API answers with a path (``/api/v1/shares/…``): a URI reference (RFC 9110 allows a relative
+# one in ``Location``), not the absolute URI that ``format: uri`` requires.
+URI_REFERENCE = {"type": "string", "format": "uri-reference"}
+
+
 def location_header(description: str) -> OpenApiParameter:
-    return OpenApiParameter(
-        "Location", OpenApiTypes.URI, OpenApiParameter.HEADER, response=[201], description=description
-    )
+    return OpenApiParameter("Location", URI_REFERENCE, OpenApiParameter.HEADER, response=[201], description=description)
 
 
 IF_MATCH = OpenApiParameter(
@@ -135,6 +139,9 @@ class CasebridgeAutoSchema(AutoSchema):
         schema = super()._map_basic_serializer(serializer, direction)
         if not _own_doc(type(force_instance(serializer))):
             schema.pop("description", None)
+        if direction == "request" and isinstance(force_instance(serializer), StrictSerializer):
+            # A field the request may not set is refused (400), not ignored: say so.
+            schema["additionalProperties"] = False
         return schema
 
     def problem_codes(self) -> list[int]:

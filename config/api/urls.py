@@ -40,5 +40,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("", include(router.urls)),
     # Anything else under /api/v1/ is a problem+json 404, in debug mode too.
-    re_path(r"^.*/$", not_found_view),
+    re_path(r"^.*$", not_found_view),
 ]

@@ -1,9 +1,12 @@
 """The API's side of the one choke point: every queryset comes from ``restrict``."""
 
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from rest_framework import viewsets
 from rest_framework.permissions import SAFE_METHODS
 
 from casework.permissions import Action
+from casework.selectors import log_denial_if_exists
 
 
 def generating_schema(view) -> bool:
@@ -21,6 +24,19 @@ class RestrictedViewSet(viewsets.GenericViewSet):
     model = None
     select_related: tuple = ()
     prefetch_related: tuple = ()
+
+    def get_object(self):
+        """The usual lookup; a miss on a row that exists elsewhere is logged as a denial (same 404)."""
+        try:
+            return super().get_object()
+        except Http404:
+            lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+            if self.model is not None and lookup:
+                try:
+                    log_denial_if_exists(self.model, lookup, user=self.request.user, action=action_for(self.request))
+                except (ValueError, ValidationError):  # not even a well-formed id
+                    pass
+            raise
 
     def get_queryset(self):
         if generating_schema(self):

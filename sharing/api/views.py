@@ -12,7 +12,7 @@ from accounts.models import User
 from audit.access import API, record_accesses
 from casework.models import Consent
 from casework.permissions import Action
-from casework.selectors import case_get_for_user
+from casework.selectors import case_get_for_user, log_denial_if_exists
 from config.api.schema import SHARED_CASE_REF, location_header
 from config.api.viewsets import RestrictedViewSet, generating_schema
 from sharing import services
@@ -27,6 +27,12 @@ from sharing.api.serializers import (
 )
 from sharing.models import Delivery, Share, SharedRecord
 from sharing.services.shares import resolve_recipient, share_preview
+
+
+def refuse_body(request) -> None:
+    """Actions without a body say so when sent one, like every other endpoint refuses unknown fields."""
+    if request.data:
+        raise ValidationError({name: ["This field cannot be set."] for name in request.data})
 
 
 def _share_arguments(request, case) -> dict:
@@ -63,7 +69,9 @@ class CaseShareViewSet(GenericViewSet):
     )
     def preview(self, request, case_id):
         """The exact payload the recipient would get now, built by the code that delivers it. Nothing is sent."""
-        payload = share_preview(actor=request.user, **_share_arguments(request, self._case(case_id)))
+        case = self._case(case_id)
+        payload = share_preview(actor=request.user, **_share_arguments(request, case))
+        record_accesses([case], actor=request.user, channel=API)  # a redacted read is still a read
         return Response(payload)
 
     @extend_schema(
@@ -105,18 +113,19 @@ class ShareViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedV
         return self.queryset_for(self.request.user)
 
     def _locked(self, pk):
-        return self.queryset_for(self.request.user, Action.SHARE).filter(pk=pk).first() or self._not_found()
+        share = self.queryset_for(self.request.user, Action.SHARE).filter(pk=pk).first()
+        if share is None:
+            from django.http import Http404
 
-    @staticmethod
-    def _not_found():
-        from django.http import Http404
-
-        raise Http404("No such share.")
+            log_denial_if_exists(Share, pk, user=self.request.user, action=Action.SHARE)
+            raise Http404("No such share.")
+        return share
 
     @extend_schema(request=None, responses={200: ShareSerializer})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """A supervisor releases an emergency share awaiting approval."""
+        refuse_body(request)
         share = services.share_approve(actor=request.user, share=self._locked(pk))
         return Response(ShareSerializer(self.queryset_for(request.user).get(pk=share.pk)).data)
 
@@ -158,6 +167,7 @@ class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedV
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         """You have seen the record. Acknowledging twice is harmless."""
+        refuse_body(request)
         return self._answer(services.record_acknowledge)
 
     @extend_schema(request=AcceptSerializer, responses={200: SharedRecordSerializer})
