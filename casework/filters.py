@@ -4,6 +4,7 @@ import django_filters
 
 from casework.choices import CaseStatus, CaseType, Priority
 from casework.models import Case
+from config.api.fields import UtcIsoDateTimeFilter
 
 
 class CaseFilterSet(django_filters.FilterSet):
@@ -11,7 +12,7 @@ class CaseFilterSet(django_filters.FilterSet):
     priority = django_filters.MultipleChoiceFilter(choices=Priority.choices)
     case_type = django_filters.MultipleChoiceFilter(choices=CaseType.choices)
     assigned_to = django_filters.CharFilter(field_name="assigned_to__username", distinct=True)
-    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gt")
+    updated_after = UtcIsoDateTimeFilter(field_name="updated_at", lookup_expr="gt")
     search = django_filters.CharFilter(field_name="reference", lookup_expr="istartswith", label="Reference starts with")
 
     class Meta:

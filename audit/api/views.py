@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from accounts.choices import Role
 from audit.selectors import AuditFilters, audit_trail
+from config.api.fields import OUT_OF_RANGE, to_utc
 
 MAX_LIMIT = 200
 
@@ -31,10 +32,13 @@ def _time(params, name):
     value = params.get(name)
     if not value:
         return None
-    parsed = parse_datetime(value)
-    if parsed is None:
-        raise ValidationError({name: ["Use an ISO 8601 date-time, e.g. 2026-11-28T09:00:00Z."]})
-    return parsed
+    try:
+        parsed = parse_datetime(value)
+        if parsed is None:
+            raise ValueError(OUT_OF_RANGE)
+        return to_utc(parsed)
+    except (ValueError, OverflowError) as exc:
+        raise ValidationError({name: [OUT_OF_RANGE]}) from exc
 
 
 class AuditEventsView(APIView):

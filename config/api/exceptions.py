@@ -42,10 +42,19 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "payload_too_large"
 
 
+def _messages(value, prefix: str = "") -> list[str]:
+    """Flatten DRF's nested error details (lists of items, nested objects) into readable strings."""
+    if isinstance(value, dict):
+        return [m for key, inner in value.items() for m in _messages(inner, f"{prefix}[{key}] ")]
+    if isinstance(value, list):
+        return [m for inner in value for m in _messages(inner, prefix)]
+    return [f"{prefix}{value}"]
+
+
 def _field_errors(detail) -> dict:
     if isinstance(detail, dict):
-        return {key: [str(m) for m in (value if isinstance(value, list) else [value])] for key, value in detail.items()}
-    return {"non_field_errors": [str(m) for m in (detail if isinstance(detail, list) else [detail])]}
+        return {str(key): _messages(value) for key, value in detail.items()}
+    return {"non_field_errors": _messages(detail)}
 
 
 def problem(status_code: int, detail: str, *, errors: dict | None = None, type_: str | None = None, headers=None):

@@ -1,5 +1,7 @@
 """Share and inbox endpoints: thin declarations over the sharing services."""
 
+import uuid
+
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status
@@ -113,10 +115,14 @@ class ShareViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedV
         return self.queryset_for(self.request.user)
 
     def _locked(self, pk):
+        from django.http import Http404
+
+        try:
+            pk = uuid.UUID(str(pk))
+        except ValueError as exc:
+            raise Http404("No such share.") from exc
         share = self.queryset_for(self.request.user, Action.SHARE).filter(pk=pk).first()
         if share is None:
-            from django.http import Http404
-
             log_denial_if_exists(Share, pk, user=self.request.user, action=Action.SHARE)
             raise Http404("No such share.")
         return share
