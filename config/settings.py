@@ -12,6 +12,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from config.local_secrets import read_or_create
+from config.scopes import SCOPES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CASEBRIDGE_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -228,15 +229,7 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
 }
 OAUTH2_PROVIDER = {
-    "SCOPES": {
-        "cases:read": "Read cases and their parts",
-        "cases:write": "Create and change cases and their parts",
-        "shares:read": "Read outgoing shares",
-        "shares:write": "Request, approve and revoke shares",
-        "inbox:read": "Read received shared records",
-        "inbox:write": "Acknowledge, accept and decline received records",
-        "audit:read": "Read the audit trail",
-    },
+    "SCOPES": SCOPES,
     "DEFAULT_SCOPES": [],
     "OAUTH2_VALIDATOR_CLASS": "accounts.oauth.ClientScopedValidator",
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,

@@ -1,15 +1,7 @@
 from oauth2_provider.models import AbstractAccessToken
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-SCOPES = {
-    "cases:read": "Read cases and their parts",
-    "cases:write": "Create and change cases and their parts",
-    "shares:read": "Read outgoing shares",
-    "shares:write": "Request, approve and revoke shares",
-    "inbox:read": "Read received shared records",
-    "inbox:write": "Acknowledge, accept and decline received records",
-    "audit:read": "Read the audit trail",
-}
+from config.scopes import SCOPES
 
 
 def scopes_of(request) -> set[str]:
