@@ -18,7 +18,3 @@ CODENAME_FOR_ACTION = {Action.VIEW: VIEW_CASE, Action.CHANGE: CHANGE_CASE, Actio
 # What each grant gives (SPEC, Per-object permissions).
 OWNER_PERMISSIONS = (VIEW_CASE, CHANGE_CASE, SHARE_CASE)  # creator, assignees, supervisors
 TEAM_PERMISSIONS = (VIEW_CASE, CHANGE_CASE)
-
-# A case part (person, note, ...) inherits its case's permission: reading a part needs view on
-# the case; adding or changing one needs change on the case.
-PART_ACTION = {Action.VIEW: Action.VIEW, Action.CHANGE: Action.CHANGE, Action.SHARE: Action.SHARE}
