@@ -30,6 +30,7 @@ def context_for(
     legal_basis: str,
     agreement_categories,
     consent_categories,
+    consent_person_id=None,
 ) -> ShareContext:
     return ShareContext(
         share_id=str(share_id) if share_id else None,
@@ -41,6 +42,7 @@ def context_for(
         agreement_categories=frozenset(agreement_categories),
         consent_categories=frozenset(consent_categories) if consent_categories is not None else None,
         pseudonym_key=pseudonym_key(),
+        consent_person_id=consent_person_id,
     )
 
 
@@ -54,6 +56,7 @@ def build_for_share(share: Share, *, version: int, generated_at: dt.datetime) ->
         legal_basis=share.legal_basis,
         agreement_categories=share.agreement.categories,
         consent_categories=share.consent.categories if share.consent_id else None,
+        consent_person_id=share.consent.person_id if share.consent_id else None,
     )
     return build_payload(case_snapshot(share.case_id), context, generated_at=generated_at)
 
@@ -68,6 +71,7 @@ def build_preview(*, case, recipient, agreement, purpose, legal_basis, consent) 
         legal_basis=legal_basis,
         agreement_categories=agreement.categories,
         consent_categories=consent.categories if consent is not None else None,
+        consent_person_id=consent.person_id if consent is not None else None,
     )
     return build_payload(case_snapshot(case.pk), context, generated_at=timezone.now())
 

@@ -29,6 +29,13 @@ Rules, where the SPEC leaves room:
 * Generalised demographics: ``age`` is replaced by ``age_band`` (manifest action
   ``generalised``); the exact date of birth is identity data and follows ``identity``; the
   address is contact data and follows ``contact``.
+* Whose data a basis covers (SPEC, "Whose data a basis covers") is decided per person, see
+  ``person_decisions``: ``consent`` covers the consent's person; ``mandatory_report`` the minors;
+  ``emergency`` the survivors and the minors. Anyone else (suspects apart, who follow the matrix)
+  is covered only by a valid consent of their own for the same recipient and purpose; otherwise
+  their identity is at most pseudonymised, their contact withheld and their demographics at most
+  generalised — never more than a covered person would get — with reason ``consent`` under the
+  consent basis and ``policy`` under the others.
 * The case ``title`` is free text that may name people: it is never shared.
 * ``restricted`` notes never leave the organization.
 
@@ -60,7 +67,7 @@ from casework.choices import PersonRole, Sensitivity
 from sharing.choices import DataCategory, LegalBasis, Purpose
 
 if TYPE_CHECKING:
-    from sharing.snapshot import CaseData, PersonData
+    from sharing.snapshot import CaseData, ConsentData, PersonData
 
 SCHEMA = "casebridge.shared-case/v1"
 SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "shared-case-v1.json"
@@ -127,6 +134,7 @@ PERSON_FIELDS: dict[str, str] = {
     "nationality": C.DEMOGRAPHICS,
     "age": C.DEMOGRAPHICS,
 }
+PERSON_CATEGORIES = frozenset(PERSON_FIELDS.values())
 # The names a pseudonym replaces; the exact date of birth is withheld instead.
 PSEUDONYMISED_FIELDS = ("given_name", "family_name", "aliases")
 
@@ -167,6 +175,8 @@ class ShareContext:
     agreement_categories: frozenset[str]
     consent_categories: frozenset[str] | None
     pseudonym_key: str
+    # The person whose consent is the share's basis (``consent`` basis only).
+    consent_person_id: UUID | str | None = None
 
     def __post_init__(self) -> None:
         # Accept any iterable of categories, keep frozensets, and refuse what is not a category.
@@ -177,6 +187,10 @@ class ShareContext:
             raise ValueError(f"Unknown legal basis {self.legal_basis!r}.")
         if self.legal_basis == LegalBasis.CONSENT and self.consent_categories is None:
             raise ValueError("consent_categories are required when the legal basis is consent.")
+        if self.legal_basis != LegalBasis.CONSENT and self.consent_person_id is not None:
+            raise ValueError("consent_person_id belongs to a share on the basis of consent.")
+        if self.consent_person_id is not None:
+            object.__setattr__(self, "consent_person_id", str(self.consent_person_id))
         if self.purpose not in Purpose.values:
             raise ValueError(f"Unknown purpose {self.purpose!r}.")
         for org in (self.provider, self.recipient):
@@ -267,6 +281,74 @@ def category_decisions(
     return decisions
 
 
+# What a person the basis does not cover can get at most, per category: a token for a name, no
+# contact, an age band instead of an age.
+_UNCOVERED_CAP = {C.IDENTITY: PSEUDONYMISE, C.CONTACT: WITHHOLD, C.DEMOGRAPHICS: GENERALISE}
+# How much each action discloses, to keep the lesser of two.
+_DISCLOSURE = {WITHHOLD: 0, PSEUDONYMISE: 1, GENERALISE: 1, INCLUDE: 2}
+
+
+def consent_covers(consent: ConsentData, ctx: ShareContext, at: datetime) -> bool:
+    """Whether ``consent`` is valid at ``at`` for the share's recipient and purpose."""
+    return (
+        consent.withdrawn_at is None
+        and consent.given_at <= at
+        and (consent.expires_at is None or consent.expires_at > at)
+        and consent.purpose == ctx.purpose
+        and (ctx.recipient.sector in consent.scope_sectors or ctx.recipient.id in consent.scope_organization_ids)
+    )
+
+
+def own_consent_categories(person: PersonData, case: CaseData, ctx: ShareContext, at: datetime) -> frozenset | None:
+    """The categories a person's own valid consents release to this recipient for this purpose,
+    or None when they gave none."""
+    found = [c.categories for c in case.consents if c.person_id == person.id and consent_covers(c, ctx, at)]
+    return frozenset().union(*found) if found else None
+
+
+def basis_covers(person: PersonData, ctx: ShareContext) -> bool:
+    """Whether the share's legal basis itself discloses ``person`` (SPEC, "Whose data a basis covers")."""
+    if ctx.legal_basis == LegalBasis.CONSENT:
+        return ctx.consent_person_id is not None and str(person.id) == ctx.consent_person_id
+    if ctx.legal_basis == LegalBasis.MANDATORY_REPORT:
+        return person.is_minor
+    return person.is_minor or person.role == PersonRole.SURVIVOR  # emergency
+
+
+def _uncovered(decisions: dict[str, Decision], reason: str) -> dict[str, Decision]:
+    """The share's decisions lowered to what a person the basis does not cover may get."""
+    lowered = dict(decisions)
+    for category, cap in _UNCOVERED_CAP.items():
+        decision = decisions[category]
+        if _DISCLOSURE[decision.action] > _DISCLOSURE[cap]:
+            lowered[category] = Decision(cap, reason)
+    return lowered
+
+
+def person_decisions(
+    person: PersonData, case: CaseData, ctx: ShareContext, decisions: dict[str, Decision], at: datetime
+) -> dict[str, Decision]:
+    """The decisions for one person's identity, contact and demographics.
+
+    ``decisions`` are the share's (matrix ∩ agreement ∩ the basis consent): they apply to the
+    people the basis covers and to suspects, who follow the matrix. A person the basis does not
+    cover but whose own consent does is decided as a consent share with their categories; anyone
+    else gets ``_uncovered``.
+    """
+    if person.role == PersonRole.SUSPECT:
+        return decisions
+    own = own_consent_categories(person, case, ctx, at)
+    if basis_covers(person, ctx):
+        if ctx.legal_basis == LegalBasis.CONSENT and own is not None:
+            return category_decisions(
+                ctx.recipient.sector, LegalBasis.CONSENT, ctx.agreement_categories, ctx.consent_categories | own
+            )
+        return decisions
+    if own is not None:
+        return category_decisions(ctx.recipient.sector, LegalBasis.CONSENT, ctx.agreement_categories, own)
+    return _uncovered(decisions, CONSENT if ctx.legal_basis == LegalBasis.CONSENT else POLICY)
+
+
 def age_band(age: int | None) -> str | None:
     """``0-12``, ``13-15``, ``16-17``, ``18-24``, ``25-34``, ``35+``; None when the age is unknown."""
     if age is None or age < 0:
@@ -330,8 +412,8 @@ def _person(
     elif identity.action == PSEUDONYMISE:
         out["pseudonym"] = person_token
         for name in PSEUDONYMISED_FIELDS:
-            manifest.append(_entry(f"{path}.{name}", C.IDENTITY, PSEUDONYMISED, POLICY))
-        withhold(C.IDENTITY, POLICY, ["date_of_birth"])
+            manifest.append(_entry(f"{path}.{name}", C.IDENTITY, PSEUDONYMISED, identity.reason or POLICY))
+        withhold(C.IDENTITY, identity.reason, ["date_of_birth"])
     else:
         withhold(C.IDENTITY, identity.reason)
 
@@ -351,7 +433,7 @@ def _person(
         if demographics.action == INCLUDE:
             out["age"] = person.age
         else:
-            manifest.append(_entry(f"{path}.age", C.DEMOGRAPHICS, GENERALISED, POLICY))
+            manifest.append(_entry(f"{path}.age", C.DEMOGRAPHICS, GENERALISED, demographics.reason or POLICY))
         out["age_band"] = age_band(person.age)
     else:
         withhold(C.DEMOGRAPHICS, demographics.reason)
@@ -394,12 +476,17 @@ def build_payload(case: CaseData, ctx: ShareContext, *, generated_at: datetime) 
     }
 
     persons = []
+    shared = {c for c, d in decisions.items() if d.shared}
     for person in case.persons:
-        shown, entries = _person(person, ctx, decisions)
+        own = person_decisions(person, case, ctx, decisions, generated_at)
+        shown, entries = _person(person, ctx, own)
         if shown is not None:
             persons.append(shown)
+            shared |= {c for c, d in own.items() if d.shared and c in PERSON_CATEGORIES}
         manifest.extend(entries)
     payload["persons"] = persons
+    # A person covered by a consent of their own can add a category the share's basis lacks.
+    payload["categories"] = [c for c in _CATEGORY_ORDER if c in shared]
 
     needs = decisions[C.NEEDS]
     if needs.shared:

@@ -61,6 +61,21 @@ class IndicatorData:
 
 
 @dataclass(frozen=True)
+class ConsentData:
+    """A consent as the redaction engine needs it: whose, to whom, for what, and when valid."""
+
+    id: UUID
+    person_id: UUID
+    categories: frozenset[str]
+    purpose: str
+    scope_sectors: frozenset[str]
+    scope_organization_ids: frozenset[int]
+    given_at: dt.datetime
+    expires_at: dt.datetime | None
+    withdrawn_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
 class CaseData:
     id: UUID
     reference: str
@@ -74,6 +89,8 @@ class CaseData:
     notes: tuple[NoteData, ...] = ()
     needs: tuple[NeedData, ...] = ()
     indicators: tuple[IndicatorData, ...] = ()
+    # Every consent of the case, valid or not: the engine decides which cover whom at send time.
+    consents: tuple[ConsentData, ...] = ()
 
 
 def years_between(start: dt.date, end: dt.date) -> int:
@@ -113,7 +130,8 @@ def _person(person: Person, today: dt.date) -> PersonData:
 
 
 def case_snapshot(case_id: UUID | str, *, today: dt.date | None = None) -> CaseData:
-    """Load a case and all its persons, notes, needs and indicators in five queries, however many.
+    """Load a case and all its persons, notes, needs, indicators and consents in seven queries,
+    however many.
 
     Does **not** check permissions: the caller (a sharing service or task) has already
     authorized the actor through the ``restrict`` choke point and passes only an id it may use.
@@ -122,7 +140,9 @@ def case_snapshot(case_id: UUID | str, *, today: dt.date | None = None) -> CaseD
     ``Case.DoesNotExist`` for an unknown id. Parts come in creation order.
     """
     today = today or timezone.localdate()
-    case = Case.objects.prefetch_related("persons", "notes", "needs", "indicators").get(pk=case_id)
+    case = Case.objects.prefetch_related(
+        "persons", "notes", "needs", "indicators", "consents__scope_organizations"
+    ).get(pk=case_id)
     persons = tuple(_person(person, today) for person in case.persons.all())
     return CaseData(
         id=case.id,
@@ -156,5 +176,19 @@ def case_snapshot(case_id: UUID | str, *, today: dt.date | None = None) -> CaseD
                 note=indicator.note,
             )
             for indicator in case.indicators.all()
+        ),
+        consents=tuple(
+            ConsentData(
+                id=consent.id,
+                person_id=consent.person_id,
+                categories=frozenset(consent.categories),
+                purpose=consent.purpose,
+                scope_sectors=frozenset(consent.scope_sectors),
+                scope_organization_ids=frozenset(org.pk for org in consent.scope_organizations.all()),
+                given_at=consent.given_at,
+                expires_at=consent.expires_at,
+                withdrawn_at=consent.withdrawn_at,
+            )
+            for consent in case.consents.all()
         ),
     )

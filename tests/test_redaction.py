@@ -111,6 +111,8 @@ def ctx(sector, basis=LegalBasis.CONSENT, consent=ALL, agreement=ALL, *, recipie
         agreement_categories=frozenset(agreement),
         consent_categories=frozenset(consent) if basis == LegalBasis.CONSENT else None,
         pseudonym_key=key,
+        # The share's consent is the minor's (given by a guardian); the adult gave none.
+        consent_person_id=kw.get("consent_person", MINOR).id if basis == LegalBasis.CONSENT else None,
     )
 
 
@@ -197,12 +199,42 @@ def test_category_decisions_follow_the_matrix(sector, basis, consent):
     )
 
 
-def assert_payload_follows(payload, decisions, sector):
+# Who the basis covers in CASE, written out (SPEC, "Whose data a basis covers"): the consent's
+# person (the minor); under mandatory_report the minors; under emergency survivors and minors.
+COVERED = {
+    LegalBasis.CONSENT: {MINOR.id},
+    LegalBasis.MANDATORY_REPORT: {MINOR.id},
+    LegalBasis.EMERGENCY: {MINOR.id, ADULT.id},
+}
+# What a person the basis does not cover gets instead of what the share's decision would give.
+UNCOVERED = {
+    ("identity", "include"): "pseudonymise",
+    ("contact", "include"): "withhold",
+    ("demographics", "include"): "generalise",
+}
+
+
+def decisions_for(data, decisions, basis):
+    """The decisions that apply to one person of CASE: the share's, lowered for the uncovered."""
+    if data.role == PersonRole.SUSPECT or data.id in COVERED[basis]:
+        return decisions
+    reason = "consent" if basis == LegalBasis.CONSENT else "policy"
+    lowered = dict(decisions)
+    for category in ("identity", "contact", "demographics"):
+        action = UNCOVERED.get((category, decisions[category].action))
+        if action:
+            lowered[category] = redaction.Decision(action, reason)
+    return lowered
+
+
+def assert_payload_follows(payload, decisions, sector, basis=LegalBasis.CONSENT):
     """Every category's decision is visible in the payload, and in the manifest when not included."""
     dumped = json.dumps(payload)
     entries = manifest(payload)
     assert payload["categories"] == [c for c, d in decisions.items() if d.shared]
+    case_decisions = decisions
     for data in CASE.persons:
+        decisions = decisions_for(data, case_decisions, basis)
         token = redaction.token("test-key", RECIPIENTS[sector].id, "person", data.id)
         shown = person(payload, data, sector)
         if sector == Sector.HEALTH and data.role == PersonRole.SUSPECT:
@@ -221,18 +253,19 @@ def assert_payload_follows(payload, decisions, sector):
             elif action == "pseudonymise":
                 assert field not in shown and shown["pseudonym"] == token
                 expected = "withheld" if field == "date_of_birth" else "pseudonymised"
-                assert entries[path] == (category, expected, "policy")
+                assert entries[path] == (category, expected, reason)
             elif action == "generalise" and field != "age":
                 assert field in shown, path  # only the age is generalised
                 assert path not in entries
             elif action == "generalise":
                 assert field not in shown and shown["age_band"] == redaction.age_band(data.age)
-                assert entries[path] == (category, "generalised", "policy")
+                assert entries[path] == (category, "generalised", reason)
             else:
                 assert field not in shown
                 assert entries[path] == (category, "withheld", reason)
         if decisions["identity"].action != "pseudonymise":
             assert "pseudonym" not in shown
+    decisions = case_decisions
     for key, category in (("needs", "needs"), ("indicators", "indicators")):
         if decisions[category].shared:
             assert key in payload and key not in entries
@@ -263,7 +296,7 @@ def assert_payload_follows(payload, decisions, sector):
 def test_payload_follows_the_decisions(sector, basis, consent):
     payload = build(sector, basis, consent or ALL)
     redaction.validate_payload(payload)
-    assert_payload_follows(payload, category_decisions(sector, basis, ALL, consent), sector)
+    assert_payload_follows(payload, category_decisions(sector, basis, ALL, consent), sector, basis)
 
 
 # --- Reasons ----------------------------------------------------------------------------------
@@ -465,13 +498,22 @@ def test_ngo_under_full_consent():
     assert payload["source_organization"] == {"slug": "hope-house", "name": "Hope House", "sector": "ngo"}
     assert payload["recipient_organization"]["slug"] == "safe-haven"
     assert payload["generated_at"] == "2026-03-01T12:00:00+00:00"
-    # Everything included for persons: the manifest holds only the never-shared and the matrix's ✗.
+    # Everything included for the consenting person and the suspect; the adult survivor gave no
+    # consent, so only a token and generalised demographics of theirs leave.
+    adult = tok("person", ADULT)
     assert set(manifest(payload)) == {
         "case.title",
         "notes[sensitivity=health]",
         "notes[sensitivity=law_enforcement]",
         "notes[sensitivity=restricted]",
+        *(f"persons[{adult}].{field}" for field in ("given_name", "family_name", "aliases", "date_of_birth")),
+        *(f"persons[{adult}].{field}" for field in ("phone", "email", "address", "age")),
     }
+    assert {e[2] for path, e in manifest(payload).items() if adult in path} == {"consent"}
+    assert person(payload, ADULT, "ngo") == {
+        "id": adult, "role": "survivor", "pseudonym": adult, "gender": "male", "languages": ["es"],
+        "nationality": "Peru", "age_band": "25-34",
+    }  # fmt: skip
 
 
 def test_other_sector_is_conservative_under_every_basis():

@@ -171,7 +171,10 @@ def person_values(person, category):
 
 
 def effective_action(person, category, decisions, sector):
-    """The action applied to one person's category, the suspects' special cases included."""
+    """The action applied to one person's category, the suspects' special cases included.
+
+    ``decisions`` are that person's (whom the basis covers is tested in test_redaction_coverage).
+    """
     if sector == Sector.HEALTH and person.role == PersonRole.SUSPECT:
         return "withhold"
     action = decisions[category].action
@@ -186,10 +189,14 @@ def effective_action(person, category, decisions, sector):
 
 
 @settings(max_examples=150, deadline=None)
-@given(case=cases(), ctx=contexts())
-def test_nothing_withheld_ever_reaches_the_payload(case, ctx):
+@given(case=cases(), ctx=contexts(), data=st.data())
+def test_nothing_withheld_ever_reaches_the_payload(case, ctx, data):
     sector = ctx.recipient.sector
+    if ctx.legal_basis == LegalBasis.CONSENT and case.persons:
+        consenting = data.draw(st.sampled_from(case.persons))
+        ctx = ShareContext(**{**ctx.__dict__, "consent_person_id": consenting.id})
     decisions = category_decisions(sector, ctx.legal_basis, ctx.agreement_categories, ctx.consent_categories)
+    per_person = {p.id: redaction.person_decisions(p, case, ctx, decisions, GENERATED_AT) for p in case.persons}
     payload = build_payload(case, ctx, generated_at=GENERATED_AT)
     dumped = json.dumps(payload)
 
@@ -199,7 +206,7 @@ def test_nothing_withheld_ever_reaches_the_payload(case, ctx):
     # (a) nothing of a category that is not shared in full; included values do arrive.
     for person in case.persons:
         for category in (DataCategory.IDENTITY, DataCategory.CONTACT, DataCategory.DEMOGRAPHICS):
-            action = effective_action(person, category, decisions, sector)
+            action = effective_action(person, category, per_person[person.id], sector)
             values = person_values(person, category)
             if action in ("withhold", "pseudonymise"):
                 leaked = [v for v in values if v in dumped]
@@ -232,7 +239,8 @@ def test_nothing_withheld_ever_reaches_the_payload(case, ctx):
             continue
         for field, category in redaction.PERSON_FIELDS.items():
             path = f"persons[{token}].{field}"
-            action = effective_action(person, category, decisions, sector)
+            own = per_person[person.id]
+            action = effective_action(person, category, own, sector)
             if field in shown[token]:
                 assert action == "include" or (action == "generalise" and field != "age")
                 assert path not in entries
@@ -240,12 +248,19 @@ def test_nothing_withheld_ever_reaches_the_payload(case, ctx):
             entry = entries[path]
             assert entry["category"] == category
             if action == "withhold":
-                assert (entry["action"], entry["reason"]) == ("withheld", decisions[category].reason)
+                assert (entry["action"], entry["reason"]) == ("withheld", own[category].reason)
             elif action == "pseudonymise":
                 assert entry["action"] == ("withheld" if field == "date_of_birth" else "pseudonymised")
             else:
                 assert (action, field, entry["action"]) == ("generalise", "age", "generalised")
-    assert payload["categories"] == [c for c, d in decisions.items() if d.shared]
+    # The share's categories, and the person categories a person's own consent adds.
+    expected = {c for c, d in decisions.items() if d.shared} | {
+        c
+        for p in case.persons
+        for c, d in per_person[p.id].items()
+        if d.shared and c in redaction.PERSON_CATEGORIES and p.role != PersonRole.SUSPECT
+    }
+    assert payload["categories"] == [c for c in DataCategory.values if c in expected]
 
     # (c) restricted notes and the title never.
     assert case.title not in dumped

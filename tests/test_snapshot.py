@@ -18,7 +18,7 @@ from sharing.snapshot import CaseData, NoteData, PersonData, case_snapshot
 
 pytestmark = pytest.mark.django_db
 
-MAX_QUERIES = 5
+MAX_QUERIES = 7  # the case, persons, notes, needs, indicators, consents, consent scopes
 
 
 def _shift_years(day: dt.date, years: int) -> dt.date:
@@ -39,6 +39,11 @@ def _add_parts(actor, case, n):
             services.note_amend(actor=actor, note=note, body=f"amended {i}")
             services.need_add(actor=actor, case=case, kind="shelter", detail=f"need {i}")
             services.indicator_add(actor=actor, case=case, kind="social_handle", value=f"@Handle{i}")
+            survivor = services.person_add(actor=actor, case=case, role=PersonRole.SURVIVOR, estimated_age=30)
+            services.consent_record(
+                actor=actor, case=case, person=survivor, categories=["identity"], purpose="services",
+                method="written", scope_sectors=["health"], scope_organizations=[case.organization],
+            )  # fmt: skip
 
 
 def _count(case_id):
@@ -54,7 +59,9 @@ def test_queries_do_not_grow_with_the_parts(caseworker, make_case):
     small_count, small_snapshot = _count(small.pk)
     large_count, large_snapshot = _count(large.pk)
     assert small_count == large_count <= MAX_QUERIES
-    assert [len(s.persons) for s in (small_snapshot, large_snapshot)] == [1, 30]
+    assert [len(s.persons) for s in (small_snapshot, large_snapshot)] == [2, 60]
+    assert [len(s.consents) for s in (small_snapshot, large_snapshot)] == [1, 30]
+    assert large_snapshot.consents[0].scope_organization_ids == {large.organization_id}
     assert [len(s.notes) for s in (small_snapshot, large_snapshot)] == [2, 60]
     assert [len(s.needs) for s in (small_snapshot, large_snapshot)] == [1, 30]
     assert [len(s.indicators) for s in (small_snapshot, large_snapshot)] == [1, 30]
@@ -71,7 +78,9 @@ def test_snapshot_carries_the_case_and_its_parts_in_order(caseworker, make_case)
         "Secret title",
         "high",
     )
-    assert [p.given_name for p in snapshot.persons] == ["W0", "W1"]
+    assert [p.given_name for p in snapshot.persons] == ["W0", "", "W1", ""]
+    assert [c.person_id for c in snapshot.consents] == [snapshot.persons[1].id, snapshot.persons[3].id]
+    assert snapshot.consents[0].categories == {"identity"} and snapshot.consents[0].scope_sectors == {"health"}
     first = snapshot.persons[0]
     assert first.aliases == ("a0",) and first.languages == ("en",) and first.phone == "+12025550123"
     assert [n.body for n in snapshot.notes] == ["note 0", "amended 0", "note 1", "amended 1"]
