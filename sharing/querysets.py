@@ -4,23 +4,31 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.choices import Role
+from casework.permissions import Action
 
 
 class ShareQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view"):
-        """Outgoing shares of cases the user may view (or share, for ``action="share"``)."""
+    def restrict(self, user, action: Action | str = Action.VIEW):
+        """Outgoing shares of the cases the user may view (``VIEW``) or share (``SHARE``)."""
         from casework.models import Case
 
-        action = "share" if action in ("share", "change") else "view"
+        if Action(action) not in (Action.VIEW, Action.SHARE):
+            raise ValueError(f"{action!r} is not an action on a share.")
         return self.filter(case__in=Case.objects.restrict(user, action).values("pk"))
 
 
 class SharedRecordQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view"):
-        """Received records: the recipient organization's supervisors, and the user it is assigned to."""
+    def restrict(self, user, action: Action | str = Action.VIEW):
+        """Received records: the recipient organization's supervisors see, answer and assign them;
+        the user a record is assigned to sees and answers it."""
+        action = Action(action)
+        if action not in (Action.VIEW, Action.ANSWER, Action.ASSIGN):
+            raise ValueError(f"{action!r} is not an action on a shared record.")
         if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "works_cases", False):
             return self.none()
         mine = Q(recipient_id=user.organization_id)
         if user.role == Role.SUPERVISOR:
             return self.filter(mine)
+        if action == Action.ASSIGN:
+            return self.none()
         return self.filter(mine, assigned_to=user.pk)

@@ -18,12 +18,13 @@ from casework.api.serializers import (
     NoteSerializer,
     PersonSerializer,
 )
+from casework.api.viewsets import RestrictedViewSet
 from casework.filters import CaseFilterSet
 from casework.models import Case, Consent, Note, Person, ServiceNeed, TechnologyIndicator
 from casework.permissions import Action
-from casework.selectors import case_get_for_user, case_list, part_get_for_user
+from casework.selectors import case_get_for_user
 from config.api.schema import IF_MATCH, etag_header, location_header, uuid_path_parameter
-from config.api.viewsets import RestrictedViewSet, action_for, generating_schema
+from config.api.viewsets import generating_schema
 
 CASE_ID = uuid_path_parameter("id", "A UUID string identifying this case.")
 
@@ -53,14 +54,11 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedVi
     scope_resource = "cases"
     lookup_value_regex = "[0-9a-fA-F-]{36}"
 
-    def get_queryset(self):
-        if generating_schema(self):
-            return Case.objects.none()
-        return (
-            case_list(actor=self.request.user, action=action_for(self.request))
-            .prefetch_related("assigned_to")
-            .select_related("created_by")
-        )
+    select_related = ("organization", "team", "created_by")
+    prefetch_related = ("assigned_to",)
+
+    def base_queryset(self):
+        return super().base_queryset().with_involves_minor()
 
     def list(self, request, *args, **kwargs):
         """The cases of your organization that you may see; filter them, or search by reference."""
@@ -114,7 +112,7 @@ class CasePartViewSet(RestrictedViewSet):
     def get_case(self) -> Case:
         if not hasattr(self, "_case"):
             self._case = case_get_for_user(
-                user=self.request.user, case_id=self.kwargs["case_id"], action=action_for(self.request)
+                user=self.request.user, case_id=self.kwargs["case_id"], action=self.required_action()
             )
         return self._case
 
@@ -206,11 +204,13 @@ class ConsentWithdrawViewSet(RestrictedViewSet):
     model = Consent
     serializer_class = ConsentSerializer
     scope_resource = "cases"
+    select_related = ("case", "case__organization")
+    required_actions = {"withdraw": Action.CHANGE}
 
     @extend_schema(request=None, responses={200: ConsentSerializer})
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         """Withdraw a consent: every live share that relied on it is revoked."""
-        consent = part_get_for_user(model=Consent, user=request.user, part_id=pk, action=Action.CHANGE)
+        consent = self.get_object()
         consent = services.consent_withdraw(actor=request.user, consent=consent)
         return Response(ConsentSerializer(consent, context={"case": consent.case}).data)

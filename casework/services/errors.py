@@ -1,7 +1,9 @@
 from django.core.exceptions import ValidationError
 
+from config.errors import PreconditionFailed
 
-class VersionConflict(Exception):
+
+class VersionConflict(PreconditionFailed):
     """The caller changed a case from a stale version (HTTP 412 at the API)."""
 
     def __init__(self, *, expected: int, current: int):

@@ -9,7 +9,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from casework.services import VersionConflict
+from config.errors import PreconditionFailed
 
 PROBLEM_BASE = "https://casebridge.example/problems/"
 
@@ -62,7 +62,7 @@ def problem_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return problem(400, "The request has invalid fields.", errors=errors, type_="validation")
-    if isinstance(exc, VersionConflict):
+    if isinstance(exc, PreconditionFailed):
         return problem(412, str(exc), type_="stale-version")
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()

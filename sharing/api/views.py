@@ -1,7 +1,5 @@
 """Share and inbox endpoints: thin declarations over the sharing services."""
 
-import uuid
-
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status
@@ -12,11 +10,12 @@ from rest_framework.viewsets import GenericViewSet
 
 from accounts.models import User
 from audit.access import API, record_accesses
+from casework.access import get_for_user, restrict
+from casework.api.viewsets import RestrictedViewSet
 from casework.models import Consent
 from casework.permissions import Action
-from casework.selectors import case_get_for_user, log_denial_if_exists
+from casework.selectors import case_get_for_user
 from config.api.schema import SHARED_CASE_REF, location_header
-from config.api.viewsets import RestrictedViewSet, generating_schema
 from sharing import services
 from sharing.api.serializers import (
     AcceptSerializer,
@@ -43,7 +42,8 @@ def _share_arguments(request, case) -> dict:
     data = serializer.validated_data
     consent = None
     if data["consent"] is not None:
-        consent = Consent.objects.filter(pk=data["consent"], case=case).first()
+        consents = restrict(Consent, user=request.user, action=Action.VIEW).filter(case=case)
+        consent = consents.filter(pk=data["consent"]).first()
         if consent is None:
             raise ValidationError({"consent": ["No such consent in this case."]})
     return {
@@ -100,39 +100,25 @@ class ShareViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedV
     scope_resource = "shares"
     filterset_fields = ["status", "legal_basis", "flagged_for_review"]
 
-    @staticmethod
-    def queryset_for(user, action=Action.VIEW):
+    required_actions = {"approve": Action.SHARE, "revoke": Action.SHARE}
+
+    def base_queryset(self):
         deliveries = Delivery.objects.prefetch_related("attempt_log").order_by("created_at", "id")
-        return (
-            Share.objects.restrict(user, action)
-            .select_related("case", "recipient", "requested_by", "approved_by")
-            .prefetch_related(Prefetch("deliveries", queryset=deliveries))
+        return Share.objects.select_related("case", "recipient", "requested_by", "approved_by").prefetch_related(
+            Prefetch("deliveries", queryset=deliveries)
         )
 
-    def get_queryset(self):
-        if generating_schema(self):
-            return Share.objects.none()
-        return self.queryset_for(self.request.user)
-
-    def _locked(self, pk):
-        from django.http import Http404
-
-        try:
-            pk = uuid.UUID(str(pk))
-        except ValueError as exc:
-            raise Http404("No such share.") from exc
-        share = self.queryset_for(self.request.user, Action.SHARE).filter(pk=pk).first()
-        if share is None:
-            log_denial_if_exists(Share, pk, user=self.request.user, action=Action.SHARE)
-            raise Http404("No such share.")
-        return share
+    @classmethod
+    def queryset_for(cls, user):
+        """The shares ``user`` may see, joined as the serializer needs them."""
+        return restrict(cls().base_queryset(), user=user, action=Action.VIEW)
 
     @extend_schema(request=None, responses={200: ShareSerializer})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """A supervisor releases an emergency share awaiting approval."""
         refuse_body(request)
-        share = services.share_approve(actor=request.user, share=self._locked(pk))
+        share = services.share_approve(actor=request.user, share=self.get_object())
         return Response(ShareSerializer(self.queryset_for(request.user).get(pk=share.pk)).data)
 
     @extend_schema(request=RevokeSerializer, responses={200: ShareSerializer})
@@ -141,7 +127,7 @@ class ShareViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedV
         """Revoke a live share: the recipient's copy is erased and external recipients are told."""
         serializer = RevokeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        share = services.share_revoke(actor=request.user, share=self._locked(pk), **serializer.validated_data)
+        share = services.share_revoke(actor=request.user, share=self.get_object(), **serializer.validated_data)
         return Response(ShareSerializer(self.queryset_for(request.user).get(pk=share.pk)).data)
 
 
@@ -153,6 +139,12 @@ class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedV
     scope_resource = "inbox"
     select_related = ("source_organization", "recipient", "assigned_to")
     filterset_fields = ["status"]
+    required_actions = {
+        "acknowledge": Action.ANSWER,
+        "accept": Action.ANSWER,
+        "decline": Action.ANSWER,
+        "assign": Action.ASSIGN,
+    }
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
@@ -167,7 +159,8 @@ class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedV
 
     def _answer(self, service, **kwargs):
         record = service(actor=self.request.user, record=self.get_object(), **kwargs)
-        return Response(self.get_serializer(self.get_queryset().get(pk=record.pk)).data)
+        record = get_for_user(self.base_queryset(), user=self.request.user, pk=record.pk, action=Action.VIEW)
+        return Response(self.get_serializer(record).data)
 
     @extend_schema(request=None, responses={200: SharedRecordSerializer})
     @action(detail=True, methods=["post"])
