@@ -15,10 +15,10 @@ from casework.choices import (
     NeedStatus,
     PersonRole,
     Priority,
+    Purpose,
     Sensitivity,
 )
 from casework.querysets import CasePartQuerySet, CaseQuerySet
-from sharing.choices import Purpose
 
 
 class Case(models.Model):

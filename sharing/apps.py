@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class SharingConfig(AppConfig):
     name = "sharing"
     verbose_name = "Sharing"
+
+    def ready(self) -> None:
+        # Casework announces changes; sharing turns them into new versions of live shares.
+        from casework import signals
+        from sharing.services import outbox
+
+        signals.case_changed.connect(outbox.on_case_changed, dispatch_uid="sharing.case_changed")

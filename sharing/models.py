@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from casework.validation import validate_choice_list
 from sharing.choices import (
     AgreementStatus,
     DataCategory,
@@ -21,7 +22,6 @@ from sharing.choices import (
     ShareStatus,
 )
 from sharing.querysets import SharedRecordQuerySet, ShareQuerySet
-from sharing.validation import validate_choice_list
 
 
 class SharingAgreementQuerySet(models.QuerySet):

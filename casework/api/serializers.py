@@ -7,17 +7,18 @@ from casework.choices import (
     CaseStatus,
     CaseType,
     ConsentMethod,
+    DataCategory,
     IndicatorKind,
     NeedKind,
     NeedStatus,
     PersonRole,
     Priority,
+    Purpose,
     Sensitivity,
 )
 from casework.models import Consent, Note, Person, ServiceNeed, TechnologyIndicator
 from config.api.serializers import SlugReference, StrictSerializer
 from config.api.viewsets import generating_schema
-from sharing.choices import DataCategory, Purpose
 
 ACCESS_SECTORS = ["ngo", "law_enforcement", "health", "child_welfare", "other"]
 

@@ -1,16 +1,14 @@
-from django.http import Http404
 from django.utils import timezone
 
+from casework import signals
+from casework.access import get_for_user
 from casework.models import Case
 from casework.permissions import Action
 
 
 def authorize(*, actor, case: Case, action: Action) -> Case:
-    """Lock and return the case if ``actor`` may ``action`` it, else 404 (as for a missing case)."""
-    locked = Case.objects.restrict(actor, action).select_for_update(of=("self",)).filter(pk=case.pk).first()
-    if locked is None:
-        raise Http404("No such case.")
-    return locked
+    """Lock and return the case if ``actor`` may ``action`` it, else ``NotFound`` (as for a missing case)."""
+    return get_for_user(Case, user=actor, pk=case.pk, action=action, lock=True)
 
 
 def touch(case: Case) -> None:
@@ -23,6 +21,4 @@ def touch(case: Case) -> None:
 
 
 def case_changed(case: Case) -> None:
-    from sharing.services.outbox import case_changed as queue_share_updates
-
-    queue_share_updates(case.pk)
+    signals.case_changed.send(sender=Case, case_id=case.pk)

@@ -74,6 +74,11 @@ def cancel_pending(share: Share) -> None:
     )
 
 
+def on_case_changed(sender, *, case_id, **kwargs) -> None:
+    """Receiver of ``casework.signals.case_changed``."""
+    case_changed(case_id)
+
+
 def case_changed(case_id) -> None:
     """Queue a new version of every share of the case that the recipient holds.
 
