@@ -252,7 +252,7 @@ SPECTACULAR_SETTINGS = {
     "OAS_VERSION": "3.1.0",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "config.api.schema.add_shared_case_components",
+        "sharing.api.schema.add_shared_case_components",
     ],
 }
 # Rate-limit budgets live here: set CACHE_URL (e.g. redis://…) when several web processes run.
