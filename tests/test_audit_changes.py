@@ -173,7 +173,17 @@ def test_an_actor_context_ends_with_its_block(org, caseworker):
     from audit.events import record_event
 
     with acting_as(caseworker):
-        inside = record_event("test.inside", obj=org, organization=org)
-    after = record_event("test.after", obj=org, organization=org)
+        inside = record_event("indicators.matched", obj=org, organization=org)
+    after = record_event("consent.withdrawn", obj=org, organization=org)
     assert inside.actor == caseworker
     assert after.actor is None, "a later event in the same thread must not inherit a finished actor"
+
+
+@pytest.mark.django_db
+def test_an_unknown_event_type_is_refused(org):
+    from audit.events import record_event
+    from audit.models import DomainEvent
+
+    with pytest.raises(ValueError):
+        record_event("share.aproved", obj=org, organization=org)
+    assert not DomainEvent.objects.exists()

@@ -1,0 +1,28 @@
+"""Every kind of domain and security event, spelled once (SPEC, Audit)."""
+
+from enum import StrEnum
+
+
+class EventType(StrEnum):
+    # Security
+    PERMISSION_DENIED = "security.permission_denied"
+    API_TOKEN_ISSUED = "api.token_issued"
+    # Casework
+    CONSENT_WITHDRAWN = "consent.withdrawn"
+    INDICATORS_MATCHED = "indicators.matched"
+    CASE_LINK_REVOKED = "case.link_revoked"
+    # Shares (provider side)
+    SHARE_REQUESTED = "share.requested"
+    SHARE_EMERGENCY = "share.emergency"
+    SHARE_APPROVED = "share.approved"
+    SHARE_DELIVERED = "share.delivered"
+    SHARE_DELIVERY_FAILED = "share.delivery_failed"
+    SHARE_FAILED = "share.failed"
+    SHARE_REVOKED = "share.revoked"
+    SHARE_EXPIRED = "share.expired"
+    SHARE_REVOCATION_DELIVERED = "share.revocation_delivered"
+    # Shared records (recipient side)
+    RECORD_ACKNOWLEDGED = "shared_record.acknowledged"
+    RECORD_ACCEPTED = "shared_record.accepted"
+    RECORD_DECLINED = "shared_record.declined"
+    RECORD_ASSIGNED = "shared_record.assigned"
