@@ -38,6 +38,10 @@ LIVE_SHARE_STATUSES = (
     ShareStatus.ACKNOWLEDGED,
     ShareStatus.ACCEPTED,
 )
+# What the provider can still revoke: every share that may have reached the recipient, live or
+# not. A declined record was erased at decline, but revoking it still ends the share; a failed
+# webhook delivery may have arrived although the partner never said so.
+REVOCABLE_SHARE_STATUSES = (*LIVE_SHARE_STATUSES, ShareStatus.DECLINED, ShareStatus.FAILED)
 UPDATABLE_SHARE_STATUSES = (ShareStatus.DELIVERED, ShareStatus.ACKNOWLEDGED, ShareStatus.ACCEPTED)
 
 

@@ -73,6 +73,14 @@ class SharingAgreement(models.Model):
     def get_additional_data(self) -> dict:
         return {"organization": self.provider.slug, "recipient": self.recipient.slug}
 
+    def is_in_force(self, at) -> bool:
+        """The row-level twin of ``SharingAgreementQuerySet.in_force``."""
+        return (
+            self.status == AgreementStatus.ACTIVE
+            and self.valid_from <= at
+            and (self.valid_until is None or self.valid_until > at)
+        )
+
 
 class PartnerEndpoint(models.Model):
     """Where an organization whose system lives outside this deployment receives shares.
@@ -218,6 +226,9 @@ class SharedRecord(models.Model):
     )
     decline_reason = models.TextField(blank=True)
     linked_case = models.ForeignKey("casework.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # The linked case is the recipient's own record and outlives the share; this says its source
+    # was revoked (or expired), so that nobody works it believing the share still stands.
+    link_revoked_at = models.DateTimeField(null=True, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True)
     tombstone_reason = models.CharField(max_length=200, blank=True)
 

@@ -164,6 +164,9 @@ class NoteViewSet(CasePartViewSet):
     select_related = ("author",)
 
     def add(self, case, data):
+        if data.get("amends") is not None and "sensitivity" not in self.request.data:
+            # An amendment without a sensitivity keeps its note's, not the serializer's default.
+            data["sensitivity"] = None
         return services.note_add(actor=self.request.user, case=case, **data)
 
 

@@ -82,8 +82,11 @@ def consent_record(
 def consent_withdraw(*, actor: User, consent: Consent) -> Consent:
     """Withdraw a consent, revoking (and erasing at the recipient) every live share that relied
     on it. Idempotent: withdrawing twice keeps the first time."""
-    authorize(actor=actor, case=consent.case, action=Action.CHANGE)
-    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    # Case, then consent: the lock order of every sharing write (sharing.services.basis). The case
+    # lock is what a share request of this case waits on, so no request can slip a share in
+    # between this withdrawal and the revocation of the shares it finds.
+    case = authorize(actor=actor, case=consent.case, action=Action.CHANGE)
+    consent = Consent.objects.select_for_update(of=("self",)).get(pk=consent.pk, case=case)
     if consent.withdrawn_at is None:
         from sharing.services import shares_revoke_for_consent
 

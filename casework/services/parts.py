@@ -101,15 +101,52 @@ def person_add(
     return person
 
 
+def amendment_sensitivities(amended: str) -> tuple[str, ...]:
+    """The sensitivities an amendment of a note marked ``amended`` may carry.
+
+    An amendment is never less sensitive than what it amends (SPEC, Sharing), and the
+    sensitivities other than ``general`` are not ranked against each other (health is not "more"
+    than legal; they go to different recipients), so:
+
+    - an amendment of a ``general`` note may be anything;
+    - an amendment of a ``health``, ``legal`` or ``law_enforcement`` note keeps that sensitivity
+      or becomes ``restricted``;
+    - an amendment of a ``restricted`` note is ``restricted``.
+
+    Amending an amendment applies the rule to the note amended, which by the same rule is at
+    least as sensitive as everything before it in the chain.
+    """
+    if amended == Sensitivity.GENERAL:
+        return tuple(Sensitivity.values)
+    if amended == Sensitivity.RESTRICTED:
+        return (Sensitivity.RESTRICTED,)
+    return (amended, Sensitivity.RESTRICTED)
+
+
 @transaction.atomic
-def note_add(
-    *, actor: User, case: Case, body: str, sensitivity: str = Sensitivity.GENERAL, amends: Note | None = None
-) -> Note:
-    """Append a note. Notes are never edited; see ``note_amend``."""
+def note_add(*, actor: User, case: Case, body: str, sensitivity: str | None = None, amends: Note | None = None) -> Note:
+    """Append a note. Notes are never edited; see ``note_amend``.
+
+    ``sensitivity`` defaults to ``general``, or for an amendment to the amended note's; an
+    amendment less sensitive than its note is refused (``amendment_sensitivities``).
+    """
     case = authorize(actor=actor, case=case, action=Action.CHANGE)
     require(bool(body and body.strip()), "body", "A note needs a body.")
     if amends is not None:
-        require(amends.case_id == case.pk, "amends", "An amendment belongs to the case of the note it amends.")
+        # Read again: the sensitivity that binds is the stored one, not the caller's copy.
+        amends = Note.objects.filter(pk=amends.pk, case=case).first()
+        require(amends is not None, "amends", "An amendment belongs to the case of the note it amends.")
+        if sensitivity is None:
+            sensitivity = amends.sensitivity
+        allowed = amendment_sensitivities(amends.sensitivity)
+        # A value that is no sensitivity at all is refused by the model's validation below.
+        require(
+            sensitivity in allowed or sensitivity not in Sensitivity.values,
+            "sensitivity",
+            f"An amendment of a {amends.sensitivity} note is {' or '.join(allowed)}, never less sensitive.",
+        )
+    if sensitivity is None:
+        sensitivity = Sensitivity.GENERAL
     note = Note(case=case, author=actor, body=body.strip(), sensitivity=sensitivity, amends=amends)
     note.full_clean()
     note.save()
@@ -118,8 +155,12 @@ def note_add(
 
 
 def note_amend(*, actor: User, note: Note, body: str, sensitivity: str | None = None) -> Note:
-    """Correct a note by appending an amendment that points at it; the original stays as written."""
-    return note_add(actor=actor, case=note.case, body=body, sensitivity=sensitivity or note.sensitivity, amends=note)
+    """Correct a note by appending an amendment that points at it; the original stays as written.
+
+    The amendment keeps the note's sensitivity unless a stricter one is given; a lower one is
+    refused with a field error on ``sensitivity``.
+    """
+    return note_add(actor=actor, case=note.case, body=body, sensitivity=sensitivity, amends=note)
 
 
 @transaction.atomic

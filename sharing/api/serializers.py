@@ -79,6 +79,9 @@ class SharedRecordSerializer(serializers.Serializer):
     assigned_to = SlugReference("username", allow_null=True)
     decline_reason = serializers.CharField()
     linked_case = serializers.UUIDField(source="linked_case_id", allow_null=True)
+    link_revoked_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the share behind the linked case was revoked or expired; the case stays yours."
+    )
     erased_at = serializers.DateTimeField(allow_null=True)
     tombstone_reason = serializers.CharField()
     payload = SharedCasePayloadField(allow_null=True, help_text="casebridge.shared-case/v1; null once erased.")

@@ -28,6 +28,7 @@ from sharing.choices import (
 )
 from sharing.models import Delivery, DeliveryAttempt, PartnerEndpoint, Share, SharedRecord
 from sharing.payloads import build_for_share, revocation_body
+from sharing.services.basis import lock_case, lock_consent, send_time_lapse
 from sharing.services.outbox import FAIL_FAST
 
 logger = logging.getLogger(__name__)
@@ -66,20 +67,44 @@ def _locked_pending(delivery_id) -> Delivery | None:
 
 
 def deliver(delivery_id) -> str:
-    """Run one delivery. Returns what happened (for logs and tests)."""
+    """Run one delivery. Returns what happened (for logs and tests).
+
+    Every send of a version (the first, an update, a retry, a re-drive) checks the share's basis
+    again here, under the locks of its case, consent and share (taken in the order every sharing
+    write takes them, ``sharing.services.basis``). What no longer holds is not sent: the share
+    ends at once, expired or revoked, without waiting for beat's expiry sweep.
+    """
+    from sharing.services.shares import end_share
+
     with transaction.atomic():
-        delivery = _locked_pending(delivery_id)
-        if delivery is None:
+        ref = (
+            Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING)
+            .values("share_id", "share__case_id", "share__consent_id")
+            .first()
+        )
+        if ref is None:
             return "nothing to do"
+        lock_case(ref["share__case_id"])
+        consent = lock_consent(ref["share__consent_id"], case_id=ref["share__case_id"])
         share = (
             Share.objects.select_for_update(of=("self",))
             .select_related("recipient", "provider")
-            .get(pk=delivery.share_id)
+            .get(pk=ref["share_id"])
         )
-        if delivery.kind == DeliveryKind.VERSION and share.status not in LIVE_SHARE_STATUSES:
-            delivery.status = DeliveryStatus.CANCELLED
-            delivery.save(update_fields=["status"])
-            return "cancelled"
+        delivery = _locked_pending(delivery_id)
+        if delivery is None:
+            return "nothing to do"
+        if delivery.kind == DeliveryKind.VERSION:
+            if share.status not in LIVE_SHARE_STATUSES:
+                delivery.status = DeliveryStatus.CANCELLED
+                delivery.save(update_fields=["status"])
+                return "cancelled"
+            lapse = send_time_lapse(share, consent=consent, at=timezone.now())
+            if lapse is not None:
+                # Cancels this delivery with the share's other pending versions and erases what
+                # the recipient already holds.
+                end_share(share, status=lapse.status, reason=lapse.reason)
+                return lapse.status
         if delivery.channel == DeliveryChannel.INBOX:
             return _deliver_to_inbox(delivery, share)
         if delivery.leased_until and delivery.leased_until > timezone.now():
@@ -186,6 +211,9 @@ def _claim_webhook(delivery: Delivery, share: Share) -> str:
 def _post_webhook(delivery_id) -> str:
     """The HTTP call runs outside any transaction; its outcome is recorded in a new one."""
     delivery = Delivery.objects.select_related("share__recipient__endpoint").get(pk=delivery_id)
+    if delivery.status != DeliveryStatus.PENDING:
+        # Revoked (or expired) since the claim committed: the last moment to send nothing.
+        return "cancelled"
     endpoint = delivery.share.recipient.endpoint
     timestamp = int(time.time())
     headers = {
@@ -236,10 +264,11 @@ def _retry_after_seconds(value: str | None) -> float | None:
 
 @transaction.atomic
 def _record_webhook_outcome(delivery_id, status_code, error, retry_after, duration) -> str:
+    # Share before delivery, the lock order of every sharing write: a revocation holds the share
+    # and then cancels the delivery.
+    share_id = Delivery.objects.filter(pk=delivery_id).values_list("share_id", flat=True).get()
+    share = Share.objects.select_for_update(of=("self",)).select_related("recipient", "provider").get(pk=share_id)
     delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
-    share = (
-        Share.objects.select_for_update(of=("self",)).select_related("recipient", "provider").get(pk=delivery.share_id)
-    )
     if delivery.status != DeliveryStatus.PENDING:
         return "already recorded"
     delivery.leased_until = None

@@ -10,11 +10,18 @@ from accounts.models import User
 from audit.events import record_event
 from sharing.choices import RecordStatus, ShareStatus
 from sharing.models import Share, SharedRecord
+from sharing.services.delivery import erase_record_payload
 
 ANSWERABLE = (RecordStatus.DELIVERED, RecordStatus.ACKNOWLEDGED)
 
 
 def _locked_record(actor: User, record: SharedRecord) -> SharedRecord:
+    """The record if ``actor`` may answer it (404 otherwise), locked after its share: the order in
+    which a revocation takes them (``sharing.services.basis``)."""
+    share_id = SharedRecord.objects.restrict(actor).filter(pk=record.pk).values_list("share_id", flat=True).first()
+    if share_id is None:
+        raise Http404("No such shared record.")
+    Share.objects.select_for_update(of=("self",)).filter(pk=share_id).first()
     locked = (
         SharedRecord.objects.restrict(actor)
         .select_for_update(of=("self",))
@@ -73,12 +80,16 @@ def record_accept(*, actor: User, record: SharedRecord, open_case: bool = False)
 
 @transaction.atomic
 def record_decline(*, actor: User, record: SharedRecord, reason: str) -> SharedRecord:
+    """The recipient will not act on the record: its payload is erased at once, the reason kept."""
     record = _locked_record(actor, record)
     if record.status not in ANSWERABLE:
         raise ValidationError({"status": f"The record is {record.status}; it cannot be declined."})
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say why the record is declined."})
     record.decline_reason = reason.strip()
+    # The recipient will not act on it, so it keeps nothing (SPEC, Share lifecycle): erased now,
+    # a tombstone with the reason stays. Later versions are not sent to a declined share.
+    erase_record_payload(record, record.decline_reason[:200], RecordStatus.DECLINED)
     return _answer(record, RecordStatus.DECLINED, ShareStatus.DECLINED, actor)
 
 

@@ -8,14 +8,13 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.choices import Sector
 from accounts.models import Organization, User
 from audit.events import record_event
 from casework.models import Case, Consent
 from casework.permissions import Action
 from sharing.choices import (
     LIVE_SHARE_STATUSES,
-    DataCategory,
+    REVOCABLE_SHARE_STATUSES,
     LegalBasis,
     Purpose,
     RecordStatus,
@@ -23,20 +22,38 @@ from sharing.choices import (
 )
 from sharing.models import Share, SharedRecord, SharingAgreement
 from sharing.services import outbox
+from sharing.services.basis import (
+    MANDATORY_REPORT_SECTORS,  # noqa: F401 (re-exported: callers import it from here)
+    Lapse,
+    agreement_lapse,
+    consent_lapse,
+    lock_basis,
+    lock_case,
+    lock_consent,
+    mandatory_report_lapse,
+)
 from sharing.services.delivery import erase_record_payload
-
-MANDATORY_REPORT_SECTORS = (Sector.LAW_ENFORCEMENT, Sector.CHILD_WELFARE)
 
 
 def _refuse(field: str, message: str):
     raise ValidationError({field: message})
 
 
-def _authorized_case(actor: User, case: Case) -> Case:
-    locked = Case.objects.restrict(actor, Action.SHARE).filter(pk=case.pk).first()
-    if locked is None:
+def _refuse_lapse(lapse: Lapse | None) -> None:
+    if lapse is not None:
+        _refuse(lapse.field, lapse.message)
+
+
+def _authorized_case(actor: User, case: Case, *, lock: bool = False) -> Case:
+    """The case if ``actor`` may share it (404 otherwise); with ``lock``, its row is locked first
+    of all rows, as everywhere (``sharing.services.basis``)."""
+    cases = Case.objects.restrict(actor, Action.SHARE)
+    if lock:
+        cases = cases.select_for_update(of=("self",))
+    found = cases.filter(pk=case.pk).first()
+    if found is None:
         raise Http404("No such case.")
-    return locked
+    return found
 
 
 def resolve_recipient(slug: str) -> Organization:
@@ -55,45 +72,41 @@ def check_share(
     legal_basis: str,
     consent: Consent | None,
     justification: str,
+    lock: bool = False,
 ) -> SharingAgreement:
-    """Every rule a share must pass, in the order a caseworker can act on. Returns the agreement."""
+    """Every rule a share must pass, in the order a caseworker can act on. Returns the agreement.
+
+    The rules that can stop holding later (agreement, consent, a minor in the case) are the ones
+    every send checks again (``sharing.services.basis``). With ``lock`` the consent row is locked;
+    the caller holds the case lock already.
+    """
     if purpose not in Purpose.values:
         _refuse("purpose", f"Unknown purpose {purpose!r}. Allowed: {', '.join(Purpose.values)}.")
     if legal_basis not in LegalBasis.values:
         _refuse("legal_basis", f"Unknown legal basis {legal_basis!r}. Allowed: {', '.join(LegalBasis.values)}.")
     if recipient.pk == case.organization_id:
         _refuse("recipient", "A case is not shared with its own organization.")
-    agreement = agreement_for(provider_id=case.organization_id, recipient=recipient, purpose=purpose)
-    if agreement is None:
-        _refuse("recipient", f"No active sharing agreement with {recipient.slug} covers the purpose {purpose!r}.")
-    if DataCategory.CASE_SUMMARY not in agreement.categories:
-        _refuse("recipient", f"The agreement with {recipient.slug} does not cover the case summary.")
     now = timezone.now()
+    agreement = agreement_for(provider_id=case.organization_id, recipient=recipient, purpose=purpose)
+    _refuse_lapse(agreement_lapse(agreement, recipient=recipient, purpose=purpose, at=now))
     if legal_basis == LegalBasis.CONSENT:
         if consent is None:
             _refuse("consent", "A share on the basis of consent names the consent.")
         # Read again: the caller's copy may predate a withdrawal.
-        consent = Consent.objects.filter(pk=consent.pk, case=case).first()
+        consent = (
+            lock_consent(consent.pk, case_id=case.pk)
+            if lock
+            else Consent.objects.filter(pk=consent.pk, case=case).first()
+        )
         if consent is None:
             _refuse("consent", "That consent belongs to another case.")
-        if not consent.is_valid_at(now):
-            _refuse("consent", "That consent is withdrawn, expired or not yet given.")
-        covered = (
-            recipient.sector in consent.scope_sectors or consent.scope_organizations.filter(pk=recipient.pk).exists()
-        )
-        if not covered:
-            _refuse("consent", f"The consent does not cover {recipient.slug} or its sector.")
-        if consent.purpose != purpose:
-            _refuse("consent", f"The consent was given for {consent.purpose!r}, not {purpose!r}.")
+        _refuse_lapse(consent_lapse(consent, recipient=recipient, purpose=purpose, at=now))
     elif consent is not None:
         _refuse("consent", "A consent is only named for a share on the basis of consent.")
     if legal_basis == LegalBasis.EMERGENCY and not (justification or "").strip():
         _refuse("justification", "An emergency share needs a written justification.")
     if legal_basis == LegalBasis.MANDATORY_REPORT:
-        if recipient.sector not in MANDATORY_REPORT_SECTORS:
-            _refuse("legal_basis", "A mandatory report goes to law enforcement or child welfare only.")
-        if not case.involves_minor:
-            _refuse("legal_basis", "A mandatory report needs a minor in the case.")
+        _refuse_lapse(mandatory_report_lapse(case, recipient=recipient))
     return agreement
 
 
@@ -117,10 +130,14 @@ def share_request(
 ) -> Share:
     """Record a share and, unless it awaits approval, its first delivery, in one transaction.
 
-    An emergency share requested by a caseworker waits for a supervisor; every emergency share is
+    The case and then the consent are locked before anything is checked, as a withdrawal locks
+    them: a withdrawal either commits before this reads the consent (and the request is refused)
+    or waits until the share exists (and revokes it). An emergency share waits for approval by
+    another account unless a human supervisor asks: a caseworker's waits for a supervisor, and an
+    API client's (a service account, whatever its role) always waits. Every emergency share is
     flagged for audit review.
     """
-    case = _authorized_case(actor, case)
+    case = _authorized_case(actor, case, lock=True)
     agreement = check_share(
         actor=actor,
         case=case,
@@ -129,9 +146,12 @@ def share_request(
         legal_basis=legal_basis,
         consent=consent,
         justification=justification,
+        lock=True,
     )
     emergency = legal_basis == LegalBasis.EMERGENCY
-    held = emergency and not actor.is_supervisor
+    # A partner system acting as a supervisor is still one unattended account: no second pair of
+    # eyes has seen the justification.
+    held = emergency and not (actor.is_supervisor and not actor.is_service_account)
     share = Share.objects.create(
         case=case,
         provider=case.organization,
@@ -166,13 +186,20 @@ def share_request(
 
 @transaction.atomic
 def share_approve(*, actor: User, share: Share) -> Share:
-    """A supervisor of the provider releases an emergency share that a caseworker requested."""
+    """A supervisor of the provider releases an emergency share that someone else requested.
+
+    Nobody approves their own request: a held request is held for a second pair of eyes.
+    """
     share = _locked_share(actor, share)
     if not actor.is_supervisor:
         raise ValidationError({"share": "Only a supervisor approves a share."})
     if share.status != ShareStatus.PENDING_APPROVAL:
         raise ValidationError({"share": f"The share is {share.status}, not awaiting approval."})
-    check_share(
+    if share.requested_by_id == actor.pk:
+        raise ValidationError({"share": "A share is approved by someone other than the account that requested it."})
+    # Released now, so under the agreement in force now (the one it was requested under may have
+    # ended while it waited).
+    share.agreement = check_share(
         actor=actor,
         case=share.case,
         recipient=share.recipient,
@@ -180,17 +207,24 @@ def share_approve(*, actor: User, share: Share) -> Share:
         legal_basis=share.legal_basis,
         consent=share.consent,
         justification=share.justification,
+        lock=True,
     )
     share.status = ShareStatus.QUEUED
     share.approved_by = actor
     share.approved_at = timezone.now()
-    share.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    share.save(update_fields=["agreement", "status", "approved_by", "approved_at", "updated_at"])
     record_event("share.approved", obj=share, organization=share.provider, actor=actor)
     outbox.enqueue_version(share)
     return share
 
 
 def _locked_share(actor: User, share: Share) -> Share:
+    """The share if ``actor`` may share its case (404 otherwise), locked after its case and consent."""
+    found = Share.objects.restrict(actor, "share").filter(pk=share.pk).values("case_id", "consent_id").first()
+    if found is None:
+        raise Http404("No such share.")
+    lock_case(found["case_id"])
+    lock_consent(found["consent_id"], case_id=found["case_id"])
     locked = (
         Share.objects.restrict(actor, "share")
         .select_for_update(of=("self",))
@@ -205,66 +239,125 @@ def _locked_share(actor: User, share: Share) -> Share:
 
 @transaction.atomic
 def share_revoke(*, actor: User, share: Share, reason: str = "revoked by the provider") -> Share:
-    """Revoke a live share: the recipient's copy is erased and external recipients are told."""
+    """Revoke a share the recipient may hold, in whatever state it is (SPEC: erasure reaches the
+    recipient's copy in every state): the copy is erased and external recipients are told."""
     share = _locked_share(actor, share)
-    if share.status not in LIVE_SHARE_STATUSES:
+    if share.status not in REVOCABLE_SHARE_STATUSES:
         raise ValidationError({"share": f"The share is already {share.status}."})
     end_share(share, status=ShareStatus.REVOKED, reason=reason, actor=actor)
     return share
 
 
 def end_share(share: Share, *, status: str, reason: str, actor: User | None = None) -> None:
-    """Revoke or expire one share (the caller holds its lock): erase, tell, record."""
+    """Revoke or expire one share: erase, tell, record.
+
+    The caller holds the locks of the share's case, consent and share (``lock_basis``), in that
+    order; this takes the record's next.
+    """
     was_delivered = share.version > 0
     share.status = status
     share.ended_at = timezone.now()
     share.ended_reason = reason
     share.save(update_fields=["status", "ended_at", "ended_reason", "updated_at"])
     outbox.cancel_pending(share)
-    record = SharedRecord.objects.select_for_update().filter(share=share).first()
-    if record is not None and record.erased_at is None:
-        # Erased in the same transaction as the revocation: there is no window in which a
-        # revoked record can still be read.
-        erase_record_payload(
-            record, reason, RecordStatus.REVOKED if status == ShareStatus.REVOKED else RecordStatus.EXPIRED
-        )
+    record = SharedRecord.objects.select_for_update(of=("self",)).filter(share=share).first()
+    if record is not None:
+        _end_record(record, status=status, reason=reason, actor=actor)
     if was_delivered:
         outbox.enqueue_revocation(share)
     event = "share.revoked" if status == ShareStatus.REVOKED else "share.expired"
     record_event(event, obj=share, organization=share.provider, actor=actor, reason=reason)
 
 
+def _end_record(record: SharedRecord, *, status: str, reason: str, actor: User | None) -> None:
+    record_status = RecordStatus.REVOKED if status == ShareStatus.REVOKED else RecordStatus.EXPIRED
+    if record.erased_at is None:
+        # Erased in the same transaction as the revocation: there is no window in which a
+        # revoked record can still be read.
+        erase_record_payload(record, reason, record_status)
+    elif record.status not in (RecordStatus.REVOKED, RecordStatus.EXPIRED):
+        # Declined (and erased then): the payload is long gone, but the record says the share
+        # has ended. ``erased_at`` stays the moment the payload went.
+        record.status = record_status
+        record.tombstone_reason = reason[:200]
+        record.save(update_fields=["status", "tombstone_reason", "updated_at"])
+    if record.linked_case_id and record.link_revoked_at is None:
+        # The case the recipient opened is its own record and keeps its content; its owners
+        # learn that the share it came from no longer stands.
+        record.link_revoked_at = timezone.now()
+        record.save(update_fields=["link_revoked_at", "updated_at"])
+        linked = record.linked_case
+        record_event(
+            "case.link_revoked",
+            obj=linked,
+            organization=record.recipient,
+            actor=actor,
+            shared_record=str(record.pk),
+            source_organization=record.source_organization.slug,
+            status=record_status,
+            reason=reason[:200],
+        )
+
+
 @transaction.atomic
 def shares_revoke_for_consent(*, actor: User, consent: Consent) -> int:
-    """A withdrawn consent revokes every live share that relied on it."""
-    shares = Share.objects.select_for_update(of=("self",)).filter(consent=consent, status__in=LIVE_SHARE_STATUSES)
+    """A withdrawn consent revokes every share that relied on it and may have reached anyone."""
+    # Normally called by ``consent_withdraw``, which holds these locks already; taken again (a
+    # no-op then) so that no caller can revoke outside the lock order.
+    lock_case(consent.case_id)
+    lock_consent(consent.pk, case_id=consent.case_id)
+    shares = Share.objects.select_for_update(of=("self",)).filter(
+        consent=consent.pk, status__in=REVOCABLE_SHARE_STATUSES
+    )
     count = 0
-    for share in shares.select_related("recipient", "provider"):
+    for share in shares.select_related("recipient", "provider").order_by("pk"):
         end_share(share, status=ShareStatus.REVOKED, reason="consent withdrawn", actor=actor)
         count += 1
     return count
 
 
-@transaction.atomic
 def shares_expire_due(*, now=None) -> int:
-    """Expire live shares whose agreement or consent has run out (run from Celery beat)."""
+    """Expire live shares whose agreement or consent has run out (run from Celery beat).
+
+    A safety net: every send checks the basis itself. Each share ends in its own transaction
+    under the usual locks; a case someone is working on is skipped and found on the next run.
+    """
     now = now or timezone.now()
     in_force = SharingAgreement.objects.in_force(now).values("pk")
-    due = (
-        Share.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(status__in=LIVE_SHARE_STATUSES)
+    due = list(
+        Share.objects.filter(status__in=LIVE_SHARE_STATUSES)
         .filter(~Q(agreement__in=in_force) | Q(consent__expires_at__lte=now))
+        .values_list("pk", flat=True)
     )
-    count = 0
-    for share in due.select_related("recipient", "provider", "consent"):
-        consent_ran_out = share.consent_id and share.consent.expires_at and share.consent.expires_at <= now
-        end_share(
-            share,
-            status=ShareStatus.EXPIRED,
-            reason="consent expired" if consent_ran_out else "agreement ended",
-        )
-        count += 1
-    return count
+    return sum(_expire_one(pk, now=now) for pk in due)
+
+
+@transaction.atomic
+def _expire_one(share_id, *, now) -> int:
+    share = Share.objects.filter(pk=share_id).first()
+    if share is None:
+        return 0
+    case, consent = lock_basis(share, skip_locked=True)
+    if case is None:
+        return 0
+    share = (
+        Share.objects.select_for_update(of=("self",))
+        .select_related("recipient", "provider")
+        .filter(pk=share_id, status__in=LIVE_SHARE_STATUSES)
+        .first()
+    )
+    if share is None:
+        return 0
+    agreement_ended = not share.agreement.is_in_force(now)
+    consent_ran_out = consent is not None and consent.expires_at is not None and consent.expires_at <= now
+    if not (agreement_ended or consent_ran_out):
+        return 0
+    end_share(
+        share,
+        status=ShareStatus.EXPIRED,
+        reason="consent expired" if consent_ran_out else "agreement ended",
+    )
+    return 1
 
 
 def share_preview(
