@@ -6,7 +6,7 @@ from enum import StrEnum
 class EventType(StrEnum):
     # Security
     PERMISSION_DENIED = "security.permission_denied"
-    API_TOKEN_ISSUED = "api.token_issued"
+    API_TOKEN_ISSUED = "api.token_issued"  # noqa: S105 (an event name, not a secret)
     # Casework
     CONSENT_WITHDRAWN = "consent.withdrawn"
     INDICATORS_MATCHED = "indicators.matched"
