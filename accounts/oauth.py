@@ -1,5 +1,6 @@
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
+from audit.choices import EventType
 from audit.events import record_event
 
 
@@ -22,7 +23,7 @@ class ClientScopedValidator(OAuth2Validator):
         application = request.client
         user = application.user
         record_event(
-            "api.token_issued",
+            EventType.API_TOKEN_ISSUED,
             obj=application,
             organization=getattr(user, "organization", None),
             actor=user,

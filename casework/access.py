@@ -51,13 +51,14 @@ def get_for_user(source: type[M] | models.QuerySet, *, user, pk, action: Action 
 def log_denial_if_exists(model, object_id, *, user, action) -> None:
     """A request for an object that exists but is not the caller's is a security event, logged
     for the owner's auditors; the caller still gets the same answer as for a missing object."""
+    from audit.choices import EventType
     from audit.events import record_event
 
     row = model._default_manager.filter(pk=object_id).first()
     if row is None:
         return
     record_event(
-        "security.permission_denied",
+        EventType.PERMISSION_DENIED,
         obj=row,
         organization=_owner_of(row),
         actor=user if getattr(user, "pk", None) else None,

@@ -9,15 +9,14 @@ class Action(StrEnum):
 
     Cases and their parts: ``VIEW``, ``CHANGE``, ``SHARE``. Outgoing shares: ``VIEW`` (see it),
     ``SHARE`` (request, approve, revoke). Received records: ``VIEW``, ``ANSWER`` (acknowledge,
-    accept, decline), ``ASSIGN`` (triage). An action a model does not know is refused, never
-    mapped to another.
+    accept, decline, and — for supervisors, a rule of the triage service — assign). An action a
+    model does not know is refused, never mapped to another.
     """
 
     VIEW = "view"
     CHANGE = "change"
     SHARE = "share"
     ANSWER = "answer"
-    ASSIGN = "assign"
 
 
 # The actions on a case and its parts.

@@ -19,16 +19,14 @@ class ShareQuerySet(models.QuerySet):
 
 class SharedRecordQuerySet(models.QuerySet):
     def restrict(self, user, action: Action | str = Action.VIEW):
-        """Received records: the recipient organization's supervisors see, answer and assign them;
-        the user a record is assigned to sees and answers it."""
+        """Received records: the recipient organization's supervisors see and answer them all; the
+        user a record is assigned to sees and answers it."""
         action = Action(action)
-        if action not in (Action.VIEW, Action.ANSWER, Action.ASSIGN):
+        if action not in (Action.VIEW, Action.ANSWER):
             raise ValueError(f"{action!r} is not an action on a shared record.")
         if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "works_cases", False):
             return self.none()
         mine = Q(recipient_id=user.organization_id)
         if user.role == Role.SUPERVISOR:
             return self.filter(mine)
-        if action == Action.ASSIGN:
-            return self.none()
         return self.filter(mine, assigned_to=user.pk)

@@ -8,6 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.choices import EventType
 from audit.events import record_event
 from casework.models import TechnologyIndicator
 from casework.selectors import case_get_for_user
@@ -63,7 +64,7 @@ class IndicatorMatchView(APIView):
             entry["by_sector"][row["case__organization__sector"]] = row["organizations"]
             entry["latest"] = max(filter(None, [entry["latest"], row["latest"]]), default=None)
         record_event(
-            "indicators.matched",
+            EventType.INDICATORS_MATCHED,
             obj=case,
             organization=case.organization,
             actor=request.user,

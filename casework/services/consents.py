@@ -6,13 +6,15 @@ from django.utils import timezone
 
 from accounts.choices import Sector
 from accounts.models import Organization, User
+from audit.choices import EventType
 from audit.events import record_event
-from casework.choices import ConsentMethod, PersonRole
+from casework import signals
+from casework.access import get_for_user
+from casework.choices import ConsentMethod, DataCategory, PersonRole
 from casework.models import Case, Consent, Person
 from casework.permissions import Action
 from casework.services.access import authorize, touch
-from sharing.choices import DataCategory
-from sharing.validation import validate_choice_list
+from casework.validation import validate_choice_list
 
 
 @transaction.atomic
@@ -85,16 +87,16 @@ def consent_withdraw(*, actor: User, consent: Consent) -> Consent:
     # Case, then consent: the lock order of every sharing write (sharing.services.basis). The case
     # lock is what a share request of this case waits on, so no request can slip a share in
     # between this withdrawal and the revocation of the shares it finds.
-    case = authorize(actor=actor, case=consent.case, action=Action.CHANGE)
-    consent = Consent.objects.select_for_update(of=("self",)).get(pk=consent.pk, case=case)
+    authorize(actor=actor, case=consent.case, action=Action.CHANGE)
+    consent = get_for_user(Consent, user=actor, pk=consent.pk, action=Action.CHANGE, lock=True)
     if consent.withdrawn_at is None:
-        from sharing.services import shares_revoke_for_consent
-
         consent.withdrawn_at = timezone.now()
         consent.save(update_fields=["withdrawn_at"])
-        revoked = shares_revoke_for_consent(actor=actor, consent=consent)
+        # Sharing revokes (and erases) what relied on it, in this transaction.
+        answers = signals.consent_withdrawn.send(sender=Consent, consent=consent, actor=actor)
+        revoked = sum(count or 0 for _, count in answers)
         record_event(
-            "consent.withdrawn",
+            EventType.CONSENT_WITHDRAWN,
             obj=consent,
             organization=consent.case.organization,
             actor=actor,

@@ -143,7 +143,7 @@ class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedV
         "acknowledge": Action.ANSWER,
         "accept": Action.ANSWER,
         "decline": Action.ANSWER,
-        "assign": Action.ASSIGN,
+        "assign": Action.ANSWER,
     }
 
     def list(self, request, *args, **kwargs):

@@ -135,6 +135,11 @@ def lock_consent(consent_id, *, case_id) -> Consent | None:
     return Consent.objects.select_for_update(of=("self",)).filter(pk=consent_id, case_id=case_id).first()
 
 
+def lock_share(share_id) -> Share | None:
+    """The share row, locked, after its case's and consent's when the caller takes those."""
+    return Share.objects.select_for_update(of=("self",)).filter(pk=share_id).first()
+
+
 def lock_basis(share: Share, *, skip_locked: bool = False) -> tuple[Case | None, Consent | None]:
     """Lock the case and the consent of ``share`` (in that order) before the share itself.
 

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from audit.choices import EventType
 from audit.events import record_event
 from sharing import webhooks
 from sharing.choices import (
@@ -175,7 +176,7 @@ def _mark_delivered(delivery: Delivery, share: Share, *, now, duration: float, s
         fields.append("status")
     share.save(update_fields=fields)
     record_event(
-        "share.delivered" if delivery.kind == DeliveryKind.VERSION else "share.revocation_delivered",
+        EventType.SHARE_DELIVERED if delivery.kind == DeliveryKind.VERSION else EventType.SHARE_REVOCATION_DELIVERED,
         obj=share,
         organization=share.provider,
         channel=delivery.channel,
@@ -284,7 +285,7 @@ def _record_webhook_outcome(delivery_id, status_code, error, retry_after, durati
         duration_ms=int(duration * 1000),
     )
     record_event(
-        "share.delivery_failed",
+        EventType.SHARE_DELIVERY_FAILED,
         obj=share,
         organization=share.provider,
         attempt=delivery.attempts,
@@ -340,7 +341,7 @@ def _fail(delivery: Delivery, share: Share, error: str) -> None:
         share.status = ShareStatus.FAILED
         fields.append("status")
     share.save(update_fields=fields)
-    record_event("share.failed", obj=share, organization=share.provider, error=error[:200])
+    record_event(EventType.SHARE_FAILED, obj=share, organization=share.provider, error=error[:200])
 
 
 def redrive_due(*, now=None, limit: int = 500) -> list[str]:

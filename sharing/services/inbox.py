@@ -4,41 +4,39 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 
 from accounts.models import User
+from audit.choices import EventType
 from audit.events import record_event
+from casework.access import get_for_user
+from casework.permissions import Action
 from sharing.choices import RecordStatus, ShareStatus
 from sharing.models import Share, SharedRecord
+from sharing.services.basis import lock_share
 from sharing.services.delivery import erase_record_payload
 
 ANSWERABLE = (RecordStatus.DELIVERED, RecordStatus.ACKNOWLEDGED)
+RECORD_EVENTS = {
+    RecordStatus.ACKNOWLEDGED: EventType.RECORD_ACKNOWLEDGED,
+    RecordStatus.ACCEPTED: EventType.RECORD_ACCEPTED,
+    RecordStatus.DECLINED: EventType.RECORD_DECLINED,
+}
 
 
 def _locked_record(actor: User, record: SharedRecord) -> SharedRecord:
-    """The record if ``actor`` may answer it (404 otherwise), locked after its share: the order in
-    which a revocation takes them (``sharing.services.basis``)."""
-    share_id = SharedRecord.objects.restrict(actor).filter(pk=record.pk).values_list("share_id", flat=True).first()
-    if share_id is None:
-        raise Http404("No such shared record.")
-    Share.objects.select_for_update(of=("self",)).filter(pk=share_id).first()
-    locked = (
-        SharedRecord.objects.restrict(actor)
-        .select_for_update(of=("self",))
-        .select_related("share", "recipient", "source_organization")
-        .filter(pk=record.pk)
-        .first()
-    )
-    if locked is None:
-        raise Http404("No such shared record.")
-    return locked
+    """The record if ``actor`` may answer it (``NotFound`` otherwise), locked after its share:
+    the order in which a revocation takes them (``sharing.services.basis``)."""
+    found = get_for_user(SharedRecord, user=actor, pk=record.pk, action=Action.ANSWER)
+    lock_share(found.share_id)
+    joined = SharedRecord.objects.select_related("share", "recipient", "source_organization")
+    return get_for_user(joined, user=actor, pk=record.pk, action=Action.ANSWER, lock=True)
 
 
 def _answer(record: SharedRecord, status: str, share_status: str, actor: User, **data) -> SharedRecord:
     record.status = status
     record.save()
     Share.objects.filter(pk=record.share_id).update(status=share_status)
-    record_event(f"shared_record.{status}", obj=record, organization=record.recipient, actor=actor, **data)
+    record_event(RECORD_EVENTS[status], obj=record, organization=record.recipient, actor=actor, **data)
     return record
 
 
@@ -104,7 +102,7 @@ def record_assign(*, actor: User, record: SharedRecord, assignee: User | None) -
     record.assigned_to = assignee
     record.save(update_fields=["assigned_to", "updated_at"])
     record_event(
-        "shared_record.assigned",
+        EventType.RECORD_ASSIGNED,
         obj=record,
         organization=record.recipient,
         actor=actor,

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Organization, User
+from audit.choices import EventType
 from audit.events import record_event
+from casework.access import get_for_user
 from casework.models import Case, Consent
 from casework.permissions import Action
 from sharing.choices import (
@@ -45,15 +46,9 @@ def _refuse_lapse(lapse: Lapse | None) -> None:
 
 
 def _authorized_case(actor: User, case: Case, *, lock: bool = False) -> Case:
-    """The case if ``actor`` may share it (404 otherwise); with ``lock``, its row is locked first
-    of all rows, as everywhere (``sharing.services.basis``)."""
-    cases = Case.objects.restrict(actor, Action.SHARE)
-    if lock:
-        cases = cases.select_for_update(of=("self",))
-    found = cases.filter(pk=case.pk).first()
-    if found is None:
-        raise Http404("No such case.")
-    return found
+    """The case if ``actor`` may share it (``NotFound`` otherwise); with ``lock``, its row is
+    locked first of all rows, as everywhere (``sharing.services.basis``)."""
+    return get_for_user(Case, user=actor, pk=case.pk, action=Action.SHARE, lock=lock)
 
 
 def resolve_recipient(slug: str) -> Organization:
@@ -168,7 +163,7 @@ def share_request(
         approved_at=timezone.now() if emergency and not held else None,
     )
     record_event(
-        "share.requested",
+        EventType.SHARE_REQUESTED,
         obj=share,
         organization=case.organization,
         actor=actor,
@@ -178,7 +173,7 @@ def share_request(
         held_for_approval=held,
     )
     if emergency:
-        record_event("share.emergency", obj=share, organization=case.organization, actor=actor)
+        record_event(EventType.SHARE_EMERGENCY, obj=share, organization=case.organization, actor=actor)
     if not held:
         outbox.enqueue_version(share)
     return share
@@ -213,28 +208,19 @@ def share_approve(*, actor: User, share: Share) -> Share:
     share.approved_by = actor
     share.approved_at = timezone.now()
     share.save(update_fields=["agreement", "status", "approved_by", "approved_at", "updated_at"])
-    record_event("share.approved", obj=share, organization=share.provider, actor=actor)
+    record_event(EventType.SHARE_APPROVED, obj=share, organization=share.provider, actor=actor)
     outbox.enqueue_version(share)
     return share
 
 
 def _locked_share(actor: User, share: Share) -> Share:
-    """The share if ``actor`` may share its case (404 otherwise), locked after its case and consent."""
-    found = Share.objects.restrict(actor, "share").filter(pk=share.pk).values("case_id", "consent_id").first()
-    if found is None:
-        raise Http404("No such share.")
-    lock_case(found["case_id"])
-    lock_consent(found["consent_id"], case_id=found["case_id"])
-    locked = (
-        Share.objects.restrict(actor, "share")
-        .select_for_update(of=("self",))
-        .select_related("case", "recipient", "provider", "consent")
-        .filter(pk=share.pk)
-        .first()
-    )
-    if locked is None:
-        raise Http404("No such share.")
-    return locked
+    """The share if ``actor`` may share its case (``NotFound`` otherwise), locked after its case
+    and consent."""
+    found = get_for_user(Share, user=actor, pk=share.pk, action=Action.SHARE)
+    lock_case(found.case_id)
+    lock_consent(found.consent_id, case_id=found.case_id)
+    joined = Share.objects.select_related("case", "recipient", "provider", "consent")
+    return get_for_user(joined, user=actor, pk=share.pk, action=Action.SHARE, lock=True)
 
 
 @transaction.atomic
@@ -265,7 +251,7 @@ def end_share(share: Share, *, status: str, reason: str, actor: User | None = No
         _end_record(record, status=status, reason=reason, actor=actor)
     if was_delivered:
         outbox.enqueue_revocation(share)
-    event = "share.revoked" if status == ShareStatus.REVOKED else "share.expired"
+    event = EventType.SHARE_REVOKED if status == ShareStatus.REVOKED else EventType.SHARE_EXPIRED
     record_event(event, obj=share, organization=share.provider, actor=actor, reason=reason)
 
 
@@ -288,7 +274,7 @@ def _end_record(record: SharedRecord, *, status: str, reason: str, actor: User |
         record.save(update_fields=["link_revoked_at", "updated_at"])
         linked = record.linked_case
         record_event(
-            "case.link_revoked",
+            EventType.CASE_LINK_REVOKED,
             obj=linked,
             organization=record.recipient,
             actor=actor,
@@ -297,6 +283,11 @@ def _end_record(record: SharedRecord, *, status: str, reason: str, actor: User |
             status=record_status,
             reason=reason[:200],
         )
+
+
+def on_consent_withdrawn(sender, *, consent: Consent, actor: User, **kwargs) -> int:
+    """Receiver of ``casework.signals.consent_withdrawn``: how many shares it revoked."""
+    return shares_revoke_for_consent(actor=actor, consent=consent)
 
 
 @transaction.atomic
