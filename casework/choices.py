@@ -72,6 +72,12 @@ class ConsentMethod(models.TextChoices):
     GUARDIAN = "guardian", "Given by a guardian"
 
 
+class TaskKind(models.TextChoices):
+    MANUAL = "manual", "Follow-up"
+    INITIAL_ASSESSMENT = "initial_assessment", "Initial assessment"
+    CONSENT_RENEWAL = "consent_renewal", "Renew consent or let it lapse"
+
+
 # Persons whose being under 18 makes a case one that "involves a minor". A minor suspect does
 # not make a case a child-protection case; everyone else in the case may be a child at risk.
 MINOR_RELEVANT_ROLES = (

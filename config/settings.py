@@ -205,6 +205,7 @@ CASEBRIDGE_DELIVERY_LEASE_SECONDS = env.int("CASEBRIDGE_DELIVERY_LEASE_SECONDS",
 CELERY_BEAT_SCHEDULE = {
     "redrive-deliveries": {"task": "sharing.tasks.redrive_deliveries", "schedule": 10.0},
     "expire-shares": {"task": "sharing.tasks.expire_shares", "schedule": 300.0},
+    "consent-renewal-tasks": {"task": "casework.tasks.create_consent_renewal_tasks", "schedule": 3600.0},
 }
 
 # REST API (SPEC, REST API).

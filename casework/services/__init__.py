@@ -8,6 +8,7 @@ from casework.services.cases import case_assign, case_create, case_update
 from casework.services.consents import consent_record, consent_withdraw
 from casework.services.errors import VersionConflict
 from casework.services.parts import indicator_add, need_add, need_update, note_add, note_amend, person_add
+from casework.services.tasks import task_complete, task_create, task_reopen, task_update
 
 __all__ = [
     "VersionConflict",
@@ -22,4 +23,8 @@ __all__ = [
     "note_add",
     "note_amend",
     "person_add",
+    "task_complete",
+    "task_create",
+    "task_reopen",
+    "task_update",
 ]

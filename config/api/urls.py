@@ -14,6 +14,7 @@ router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("agreements", AgreementViewSet, basename="agreement")
 router.register("cases", casework_views.CaseViewSet, basename="case")
 router.register("consents", casework_views.ConsentWithdrawViewSet, basename="consent")
+router.register("tasks", casework_views.TaskUpdateViewSet, basename="task")
 router.register("shares", ShareViewSet, basename="share")
 router.register("inbox", InboxViewSet, basename="inbox")
 
@@ -26,6 +27,7 @@ parts = [
         ("needs", casework_views.NeedViewSet),
         ("indicators", casework_views.IndicatorViewSet),
         ("consents", casework_views.ConsentViewSet),
+        ("tasks", casework_views.TaskViewSet),
     )
 ]
 
