@@ -32,6 +32,7 @@ from audit.access import UI, record_accesses
 from casework import forms, selectors, services
 from casework.choices import CaseStatus, Priority
 from casework.filters import CaseListFilterSet
+from casework.messages import localize
 from casework.models import Case, Consent, Note, Person, ServiceNeed, Task, TechnologyIndicator
 from casework.permissions import Action
 from casework.services.errors import VersionConflict
@@ -84,10 +85,11 @@ def log_cases_read(request, cases) -> None:
 def apply_errors(form, exc: ValidationError) -> None:
     """A service's refusal, shown next to the field it names (or at the top of the form)."""
     if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        for field, errors in exc.error_dict.items():
+            messages_ = [localize(error) for error in ValidationError(errors).error_list]
+            form.add_error(field if field in form.fields else None, messages_)
     else:
-        form.add_error(None, exc.messages)
+        form.add_error(None, [localize(error) for error in exc.error_list])
 
 
 def conflict_message(case: Case) -> str:

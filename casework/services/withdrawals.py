@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from casework.choices import Sensitivity
@@ -23,7 +24,8 @@ def consent_withdraw_with_reason(*, actor: User, consent: Consent, reason: str) 
         note_add(
             actor=actor,
             case=consent.case,
-            body=f"Consent for {consent.get_purpose_display().lower()} withdrawn. Reason: {reason.strip()}",
+            body=_("Consent for %(purpose)s withdrawn. Reason: %(reason)s")
+            % {"purpose": consent.get_purpose_display(), "reason": reason.strip()},
             sensitivity=Sensitivity.GENERAL,
         )
     return consent

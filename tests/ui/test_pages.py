@@ -206,3 +206,32 @@ def test_spanish_is_served_when_chosen(ui_world, client):
     client.post(reverse("set_language"), {"language": "es", "next": "/"})
     html = client.get(reverse("home")).content.decode()
     assert 'lang="es"' in html
+
+
+def test_the_spanish_catalogue_is_complete_and_compiled():
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.utils import translation
+
+    po = (Path(settings.BASE_DIR) / "locale/es/LC_MESSAGES/django.po").read_text()
+    entries = po.split("\n\n")[1:]  # the first block is the header
+    untranslated = [e for e in entries if re.search(r'^msgstr(\[\d\])? ""$(?!\n")', e, re.M)]
+    assert untranslated == [], untranslated[:3]
+    assert "#, fuzzy" not in po
+    with translation.override("es"):
+        assert translation.gettext("Dashboard") == "Panel"
+        assert translation.gettext("Only a supervisor assigns cases.") == "Solo un supervisor/a asigna casos."
+
+
+def test_spanish_pages_and_messages(ui_world, client):
+    w = ui_world
+    client.force_login(w.assigned)
+    client.post(reverse("set_language"), {"language": "es", "next": "/"})
+    html = client.get(reverse("casework:case-detail", args=[w.a.case.pk])).content.decode()
+    assert "Tareas" in html and "Personas" in html and "Sensibilidad: General" in html
+    bad = client.post(
+        reverse("casework:persons-add", args=[w.a.case.pk]),
+        {"version": 1, "role": "survivor", "date_of_birth": "2999-01-01"},
+    )
+    assert "La fecha de nacimiento no puede ser futura." in bad.content.decode()
