@@ -2,7 +2,7 @@
 
 Each user gets exactly the declared answer, a foreign case is a 404 exactly like a missing one,
 and nothing of another organization's case (reference, title, person names) appears in any
-response. A ui_page added to ``casework.urls`` without a row in ``tests/ui/pages.py`` fails.
+response. A page added to ``casework.urls`` without a row in ``tests/ui/pages.py`` fails.
 """
 
 import uuid
