@@ -1,14 +1,6 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-
-from casework.selectors import case_list
+from casework.views import dashboard
 
 
-@login_required
 def home(request):
-    user = request.user
-    return render(
-        request,
-        "accounts/home.html",
-        {"visible_case_count": case_list(actor=user).count() if user.works_cases else None},
-    )
+    """The start page is the dashboard: what is due (or, for roles without case content, who you are)."""
+    return dashboard(request)

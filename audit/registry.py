@@ -26,6 +26,7 @@ def register_domain_models() -> None:
         ("casework", "ServiceNeed", ["detail"]),
         ("casework", "TechnologyIndicator", ["value", "note"]),
         ("casework", "Consent", []),
+        ("casework", "Task", ["title"]),
     ]
     for app_label, model_name, mask in plain + masked:
         model = apps.get_model(app_label, model_name)

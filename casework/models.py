@@ -17,6 +17,7 @@ from casework.choices import (
     Priority,
     Purpose,
     Sensitivity,
+    TaskKind,
 )
 from casework.querysets import CasePartQuerySet, CaseQuerySet
 
@@ -220,3 +221,48 @@ class Consent(CasePart):
 
     def is_valid_at(self, at) -> bool:
         return self.withdrawn_at is None and self.given_at <= at and (self.expires_at is None or self.expires_at > at)
+
+
+class Task(CasePart):
+    """A follow-up on a case: something someone must do by a date.
+
+    Created by hand, or automatically (the initial assessment of a new case; the renewal of a
+    consent about to expire, once per consent). ``created_by`` is empty for the scheduler's tasks.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=32, choices=TaskKind.choices, default=TaskKind.MANUAL, editable=False)
+    due_at = models.DateTimeField()
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The consent a renewal task is about: one renewal task per consent, however often beat runs.
+    consent = models.ForeignKey(
+        Consent, on_delete=models.CASCADE, null=True, blank=True, related_name="renewal_tasks", editable=False
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(CasePart.Meta):
+        ordering = ["due_at", "created_at", "id"]
+        indexes = [
+            models.Index(fields=["assignee", "done_at", "due_at"]),
+            models.Index(fields=["case", "done_at", "due_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consent", "kind"], condition=models.Q(consent__isnull=False), name="task_one_per_consent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # The kind, never the title: titles are free text and this string lands in the audit trail.
+        return f"{self.get_kind_display()} task in {self.case}"
+
+    @property
+    def done(self) -> bool:
+        return self.done_at is not None

@@ -20,3 +20,64 @@ def part_get_for_user(*, model, user, part_id, action: Action = Action.VIEW):
     """A person, note, need, indicator or consent, with the same 404 rule as its case."""
     parts = model.objects.select_related("case", "case__organization")
     return get_for_user(parts, user=user, pk=part_id, action=action)
+
+
+# --- reads for the browser workspace ---------------------------------------------------------
+
+
+def indicator_matches(*, case: Case, indicators) -> dict[str, dict]:
+    """For each fingerprint among ``indicators``: how many other organizations hold it, by sector,
+    and when it was last recorded. One grouped query over the fingerprint index, across every
+    organization but the case's; the rows carry sector, count and date, never a case or a value.
+    Shared by ``/api/v1/indicators/matches/`` and the case page."""
+    from django.db.models import Count, Max
+
+    from casework.models import TechnologyIndicator
+
+    fingerprints = {i.fingerprint for i in indicators}
+    if not fingerprints:
+        return {}
+    rows = (
+        TechnologyIndicator.objects.filter(fingerprint__in=fingerprints)
+        .exclude(case__organization=case.organization_id)
+        .values("fingerprint", "case__organization__sector")
+        .annotate(organizations=Count("case__organization", distinct=True), latest=Max("created_at"))
+        .order_by()
+    )
+    found: dict[str, dict] = {}
+    for row in rows:
+        entry = found.setdefault(row["fingerprint"], {"by_sector": {}, "latest": None})
+        entry["by_sector"][row["case__organization__sector"]] = row["organizations"]
+        entry["latest"] = max(filter(None, [entry["latest"], row["latest"]]), default=None)
+    for entry in found.values():
+        entry["total"] = sum(entry["by_sector"].values())
+    return found
+
+
+def task_list(*, actor, action: Action = Action.VIEW):
+    """Tasks of the cases ``actor`` may see."""
+    from casework.models import Task
+
+    return restrict(Task, user=actor, action=action).select_related("case", "assignee")
+
+
+def consent_list(*, actor, action: Action = Action.VIEW):
+    from casework.models import Consent
+
+    return restrict(Consent, user=actor, action=action).select_related("case", "person")
+
+
+def case_history(*, case: Case, limit: int = 200):
+    """The change and access entries of a case and its parts, newest first, as stored (masked)."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    case_type = ContentType.objects.get_for_model(Case)
+    return (
+        LogEntry.objects.filter(
+            Q(content_type=case_type, object_pk=str(case.pk)) | Q(additional_data__case_id=str(case.pk))
+        )
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-id")[:limit]
+    )

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "auditlog",
+    "csp",
+    "django_htmx",
     "accounts",
     "casework",
     "sharing",
@@ -74,12 +76,16 @@ MIDDLEWARE = [
     "config.api.middleware.ApiBodySizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "audit.middleware.AuditContextMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "config.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -95,6 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
             ],
         },
     },
@@ -130,10 +137,36 @@ LOGOUT_REDIRECT_URL = "login"
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The browser's Accept-Language picks one of these; a user's choice (the language form posting to
+# Django's set_language view) is kept in the language cookie and wins over the browser.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+
+# Content-Security-Policy (django-csp 4): our own origin only, no inline script or style anywhere
+# (templates keep scripts and styles in static/). htmx is vendored; its inline indicator style is
+# switched off by the htmx-config meta tag in base.html.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+    # The API's Swagger UI page (drf-spectacular) starts itself with an inline script.
+    "EXCLUDE_URL_PREFIXES": ["/api/v1/docs/"],
+}
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
@@ -205,6 +238,7 @@ CASEBRIDGE_DELIVERY_LEASE_SECONDS = env.int("CASEBRIDGE_DELIVERY_LEASE_SECONDS",
 CELERY_BEAT_SCHEDULE = {
     "redrive-deliveries": {"task": "sharing.tasks.redrive_deliveries", "schedule": 10.0},
     "expire-shares": {"task": "sharing.tasks.expire_shares", "schedule": 300.0},
+    "consent-renewal-tasks": {"task": "casework.tasks.create_consent_renewal_tasks", "schedule": 3600.0},
 }
 
 # REST API (SPEC, REST API).

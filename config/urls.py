@@ -8,6 +8,8 @@ admin.site.site_title = "Casebridge operations"
 
 urlpatterns = [
     path("", include("accounts.urls")),
+    path("", include("casework.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api.urls")),
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),

@@ -1,32 +1,33 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 # Data categories and purposes are the case's vocabulary (consents name them too); sharing reads them.
 from casework.choices import DataCategory, Purpose  # noqa: F401 (re-exported)
 
 
 class AgreementStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    ACTIVE = "active", "Active"
-    SUSPENDED = "suspended", "Suspended"
-    TERMINATED = "terminated", "Terminated"
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    TERMINATED = "terminated", _("Terminated")
 
 
 class LegalBasis(models.TextChoices):
-    CONSENT = "consent", "Consent"
-    EMERGENCY = "emergency", "Emergency"
-    MANDATORY_REPORT = "mandatory_report", "Mandatory report"
+    CONSENT = "consent", _("Consent")
+    EMERGENCY = "emergency", _("Emergency")
+    MANDATORY_REPORT = "mandatory_report", _("Mandatory report")
 
 
 class ShareStatus(models.TextChoices):
-    PENDING_APPROVAL = "pending_approval", "Pending approval"
-    QUEUED = "queued", "Queued"
-    DELIVERED = "delivered", "Delivered"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    REVOKED = "revoked", "Revoked"
-    EXPIRED = "expired", "Expired"
-    FAILED = "failed", "Failed"
+    PENDING_APPROVAL = "pending_approval", _("Pending approval")
+    QUEUED = "queued", _("Queued")
+    DELIVERED = "delivered", _("Delivered")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+    FAILED = "failed", _("Failed")
 
 
 # A live share can still be revoked or expire; an updated case pushes new versions to the ones
@@ -46,27 +47,27 @@ UPDATABLE_SHARE_STATUSES = (ShareStatus.DELIVERED, ShareStatus.ACKNOWLEDGED, Sha
 
 
 class RecordStatus(models.TextChoices):
-    DELIVERED = "delivered", "Delivered"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    REVOKED = "revoked", "Revoked"
-    EXPIRED = "expired", "Expired"
+    DELIVERED = "delivered", _("Delivered")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
 
 
 class DeliveryChannel(models.TextChoices):
-    INBOX = "inbox", "Inbox in this deployment"
-    WEBHOOK = "webhook", "Partner webhook"
+    INBOX = "inbox", _("Inbox in this deployment")
+    WEBHOOK = "webhook", _("Partner webhook")
 
 
 class DeliveryKind(models.TextChoices):
-    VERSION = "share.version", "A version of the shared record"
-    REVOCATION = "share.revoked", "Revocation"
+    VERSION = "share.version", _("A version of the shared record")
+    REVOCATION = "share.revoked", _("Revocation")
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    DELIVERED = "delivered", "Delivered"
-    UNCHANGED = "unchanged", "Nothing new to send"
-    CANCELLED = "cancelled", "Cancelled"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    UNCHANGED = "unchanged", _("Nothing new to send")
+    CANCELLED = "cancelled", _("Cancelled")
+    FAILED = "failed", _("Failed")

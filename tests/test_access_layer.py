@@ -41,6 +41,9 @@ ALLOWED = {
     ("sharing/services/shares.py", "shares_expire_due"): "beat's expiry sweep acts for no user",
     ("sharing/services/shares.py", "_expire_one"): "beat's expiry sweep acts for no user",
     ("casework/api/matches.py", "get"): "counts other organizations' fingerprints: sector, count and date, never a row",
+    ("casework/selectors.py", "indicator_matches"): "the same count, for the case page",
+    ("casework/services/tasks.py", "consent_renewals_due"): "beat's renewal sweep acts for no user",
+    ("casework/services/tasks.py", "consent_renewal_create"): "beat's renewal sweep acts for no user",
     ("casework/api/viewsets.py", "base_queryset"): "the base viewset restricts what this returns, always",
 }
 

@@ -47,6 +47,7 @@ from schemathesis.specs.openapi.checks import (
 from accounts.choices import Role
 from accounts.models import Organization, User
 from audit.context import acting_as
+from casework.models import Task
 from config.wsgi import application
 from sharing import services as sharing
 from sharing.models import SharedRecord
@@ -167,6 +168,7 @@ def _build_world() -> FuzzWorld:
             "share": [str(live.pk), str(pending.pk)],
             "pending": [str(pending.pk)],
             "inbox": [str(record.pk)],
+            "task": [str(Task.objects.filter(case=mine.case).order_by("created_at").first().pk)],
         },
         survivor=str(mine.survivor.pk),
         consent=str(mine.consent.pk),
@@ -232,6 +234,8 @@ def _give_references(path: str, body: dict, world: FuzzWorld, *, real_case: bool
         body["recipient"] = PARTNER
         if real_case and body.get("legal_basis") == "consent":
             body.update(consent=world.consent, purpose="services")
+    if "tasks/" in path and isinstance(body.get("assignee"), str):
+        body["assignee"] = world.caseworker
     if path.endswith("/assign/") and isinstance(body.get("assigned_to"), str):
         body["assigned_to"] = world.caseworker
     if path.startswith("/cases/") and isinstance(body.get("assigned_to"), list):

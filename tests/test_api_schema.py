@@ -132,6 +132,7 @@ def test_every_operation_names_the_scope_it_needs(schema):
         "cases": "cases",
         "consents": "cases",
         "indicators": "cases",
+        "tasks": "cases",
         "shares": "shares",
         "agreements": "shares",
         "inbox": "inbox",

@@ -1,6 +1,5 @@
 """Cross-organization indicator matching: how many others hold the same trace, never whose."""
 
-from django.db.models import Count, Max
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -11,7 +10,7 @@ from rest_framework.views import APIView
 from audit.choices import EventType
 from audit.events import record_event
 from casework.models import TechnologyIndicator
-from casework.selectors import case_get_for_user
+from casework.selectors import case_get_for_user, indicator_matches
 
 MatchSerializer = inline_serializer(
     "IndicatorMatches",
@@ -49,20 +48,7 @@ class IndicatorMatchView(APIView):
             raise ValidationError({"case": ["Name the case whose indicators to match."]})
         case = case_get_for_user(user=request.user, case_id=request.query_params["case"])
         indicators = list(TechnologyIndicator.objects.filter(case=case).order_by("created_at", "id"))
-        # One grouped query over the fingerprint index, across every organization but yours. The
-        # rows carry only sector, count and date: never a case, a reference or a value.
-        rows = (
-            TechnologyIndicator.objects.filter(fingerprint__in={i.fingerprint for i in indicators})
-            .exclude(case__organization=case.organization_id)
-            .values("fingerprint", "case__organization__sector")
-            .annotate(organizations=Count("case__organization", distinct=True), latest=Max("created_at"))
-            .order_by()
-        )
-        found: dict[str, dict] = {}
-        for row in rows:
-            entry = found.setdefault(row["fingerprint"], {"by_sector": {}, "latest": None})
-            entry["by_sector"][row["case__organization__sector"]] = row["organizations"]
-            entry["latest"] = max(filter(None, [entry["latest"], row["latest"]]), default=None)
+        found = indicator_matches(case=case, indicators=indicators)
         record_event(
             EventType.INDICATORS_MATCHED,
             obj=case,

@@ -16,7 +16,7 @@ from casework.choices import (
     Purpose,
     Sensitivity,
 )
-from casework.models import Consent, Note, Person, ServiceNeed, TechnologyIndicator
+from casework.models import Consent, Note, Person, ServiceNeed, Task, TechnologyIndicator
 from config.api.serializers import SlugReference, StrictSerializer
 from config.api.viewsets import generating_schema
 
@@ -127,10 +127,47 @@ class ConsentSerializer(StrictSerializer):
         self.fields["person"].queryset = Person.objects.filter(case=case) if case else Person.objects.none()
 
 
+class TaskSerializer(StrictSerializer):
+    id = serializers.UUIDField(read_only=True)
+    case = serializers.UUIDField(source="case_id", read_only=True)
+    title = serializers.CharField(max_length=200)
+    kind = serializers.CharField(read_only=True, help_text="manual, initial_assessment or consent_renewal.")
+    due_at = serializers.DateTimeField()
+    assignee = serializers.SlugRelatedField(
+        slug_field="username",
+        required=False,
+        allow_null=True,
+        queryset=User.objects.none(),
+        help_text="Someone who works the case; the caller when left out.",
+    )
+    done = serializers.BooleanField(read_only=True)
+    done_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    created_by = SlugReference("username")
+    created_at = serializers.DateTimeField(read_only=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if generating_schema(self.context.get("view")):
+            return
+        request = self.context.get("request")
+        organization_id = getattr(getattr(request, "user", None), "organization_id", None)
+        # Only people of your organization are even named; the service decides who works the case.
+        self.fields["assignee"].queryset = User.objects.filter(organization_id=organization_id)
+
+
+class TaskUpdateSerializer(TaskSerializer):
+    """A PATCH: any of title, due_at, assignee and done."""
+
+    title = serializers.CharField(max_length=200, required=False)
+    due_at = serializers.DateTimeField(required=False)
+    done = serializers.BooleanField(required=False, help_text="True completes the task, false reopens it.")
+
+
 PART_SERIALIZERS = {
     Person: PersonSerializer,
     Note: NoteSerializer,
     ServiceNeed: NeedSerializer,
     TechnologyIndicator: IndicatorSerializer,
     Consent: ConsentSerializer,
+    Task: TaskSerializer,
 }

@@ -7,6 +7,7 @@ from casework.api.matches import IndicatorMatchView
 router = SimpleRouter()
 router.register("cases", views.CaseViewSet, basename="case")
 router.register("consents", views.ConsentWithdrawViewSet, basename="consent")
+router.register("tasks", views.TaskUpdateViewSet, basename="task")
 
 CASE = "cases/<uuid:case_id>/"
 PARTS = {
@@ -15,6 +16,7 @@ PARTS = {
     "needs": views.NeedViewSet,
     "indicators": views.IndicatorViewSet,
     "consents": views.ConsentViewSet,
+    "tasks": views.TaskViewSet,
 }
 
 urlpatterns = [

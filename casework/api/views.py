@@ -17,10 +17,12 @@ from casework.api.serializers import (
     NeedSerializer,
     NoteSerializer,
     PersonSerializer,
+    TaskSerializer,
+    TaskUpdateSerializer,
 )
 from casework.api.viewsets import RestrictedViewSet
 from casework.filters import CaseFilterSet
-from casework.models import Case, Consent, Note, Person, ServiceNeed, TechnologyIndicator
+from casework.models import Case, Consent, Note, Person, ServiceNeed, Task, TechnologyIndicator
 from casework.permissions import Action
 from casework.selectors import case_get_for_user
 from config.api.schema import IF_MATCH, etag_header, location_header, uuid_path_parameter
@@ -217,3 +219,36 @@ class ConsentWithdrawViewSet(RestrictedViewSet):
         consent = self.get_object()
         consent = services.consent_withdraw(actor=request.user, consent=consent)
         return Response(ConsentSerializer(consent, context={"case": consent.case}).data)
+
+
+class TaskViewSet(CasePartViewSet):
+    """A case's follow-up tasks, soonest due first; some are created automatically (the initial
+    assessment of a new case, the renewal of a consent 14 days before it expires)."""
+
+    model = Task
+    serializer_class = TaskSerializer
+    select_related = ("assignee", "created_by")
+
+    def add(self, case, data):
+        return services.task_create(actor=self.request.user, case=case, **data)
+
+
+TASK_ID = uuid_path_parameter("id", "A UUID string identifying this task.")
+
+
+class TaskUpdateViewSet(RestrictedViewSet):
+    model = Task
+    serializer_class = TaskUpdateSerializer
+    scope_resource = "cases"
+    select_related = ("case", "case__organization", "assignee", "created_by")
+    lookup_value_regex = "[0-9a-fA-F-]{36}"
+
+    @extend_schema(parameters=[TASK_ID], responses={200: TaskSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        """Complete a task (``{"done": true}``), reopen it, or change its title, due time or assignee."""
+        task = self.get_object()
+        serializer = self.get_serializer(task, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        task = services.task_update(actor=request.user, task=task, **serializer.validated_data)
+        task = self.get_object()
+        return Response(TaskSerializer(task, context=self.get_serializer_context()).data)

@@ -8,6 +8,9 @@ from casework.services.cases import case_assign, case_create, case_update
 from casework.services.consents import consent_record, consent_withdraw
 from casework.services.errors import VersionConflict
 from casework.services.parts import indicator_add, need_add, need_update, note_add, note_amend, person_add
+from casework.services.persons import person_update
+from casework.services.tasks import task_complete, task_create, task_reopen, task_update
+from casework.services.withdrawals import consent_withdraw_with_reason
 
 __all__ = [
     "VersionConflict",
@@ -16,10 +19,16 @@ __all__ = [
     "case_update",
     "consent_record",
     "consent_withdraw",
+    "consent_withdraw_with_reason",
     "indicator_add",
     "need_add",
     "need_update",
     "note_add",
     "note_amend",
     "person_add",
+    "person_update",
+    "task_complete",
+    "task_create",
+    "task_reopen",
+    "task_update",
 ]

@@ -81,6 +81,10 @@ def case_create(
     case.save()
     case.assigned_to.set(assignees)
     grants.grant_on_create(case, creator=actor, assignees=assignees, team=team)
+    if status != CaseStatus.CLOSED:
+        from casework.services.tasks import initial_assessment_create
+
+        initial_assessment_create(actor=actor, case=case)
     return case
 
 

@@ -18,7 +18,7 @@ from django.db.models import Model, QuerySet
 
 from accounts.choices import Role
 from audit.models import DomainEvent
-from casework.models import Case, Consent, Note, Person, ServiceNeed, TechnologyIndicator
+from casework.models import Case, Consent, Note, Person, ServiceNeed, Task, TechnologyIndicator
 from sharing.models import Share, SharedRecord
 from tests.api.support import ALL_SCOPES, World
 
@@ -98,6 +98,11 @@ def case(world: World, mine: bool) -> Case:
 
 def consent(world: World, mine: bool) -> Consent:
     return world.consent(mine)
+
+
+def task(world: World, mine: bool) -> Task:
+    """The case's automatic initial-assessment task."""
+    return Task.objects.filter(case=world.case(mine)).order_by("created_at").first()
 
 
 def share(world: World, mine: bool) -> Share:
@@ -241,6 +246,7 @@ CASE_PARTS = {
         {"value": "velvet_rooms"},
     ),
     "consents": (Consent, None, {"purpose": "health_care"}),
+    "tasks": (Task, {"title": "Call the shelter", "due_at": "2030-01-02T09:00:00Z"}, {"title": "Call the shelter"}),
 }
 PART_ROWS = {
     "persons": lambda w: [w.bundle_a.survivor],
@@ -248,6 +254,7 @@ PART_ROWS = {
     "needs": lambda w: list(ServiceNeed.objects.filter(case=w.case(True))),
     "indicators": lambda w: [w.bundle_a.indicator],
     "consents": lambda w: [w.bundle_a.consent],
+    "tasks": lambda w: list(Task.objects.filter(case=w.case(True))),
 }
 
 
@@ -332,6 +339,16 @@ ENDPOINTS: list[Endpoint] = [
         consent,
         expect=expect_withdrawn,
         audit=changes(Consent, LogEntry.Action.UPDATE, lambda w, body: w.consent(True).pk),
+    ),
+    Endpoint(
+        "task-patch",
+        "PATCH",
+        f"{API}/tasks/{{id}}/",
+        "cases:write",
+        task,
+        body=lambda w, mine: {"done": True},
+        expect=lambda w, r, body: body["done"] is True and Task.objects.get(pk=body["id"]).done_at is not None,
+        audit=changes(Task, LogEntry.Action.UPDATE, lambda w, body: task(w, True).pk),
     ),
     Endpoint(
         "share-preview",

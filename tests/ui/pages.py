@@ -1,0 +1,91 @@
+"""Every page of the caseworker workspace, declared once with what each kind of user must get.
+
+A row names a URL of ``casework.urls`` (or the start page), how to fill in its arguments from
+the world, the method, a body for a POST, and the answer for each user:
+``200`` (or the POST's redirect), ``403`` (a role without case content, or not a supervisor),
+``404`` (a case that is not yours: exactly like a missing one) or ``LOGIN`` (anonymous).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+LOGIN = "login"
+USERS = ("assigned", "unassigned", "supervisor", "org_admin", "auditor", "foreign", "anonymous")
+
+# Who gets what, by kind of page.
+CASE_PAGE = {
+    "assigned": 200,
+    "unassigned": 404,
+    "supervisor": 200,
+    "org_admin": 403,
+    "auditor": 403,
+    "foreign": 404,
+    "anonymous": LOGIN,
+}
+WORKSPACE = {
+    "assigned": 200,
+    "unassigned": 200,
+    "supervisor": 200,
+    "org_admin": 403,
+    "auditor": 403,
+    "foreign": 200,
+    "anonymous": LOGIN,
+}
+START = dict.fromkeys(USERS, 200) | {"anonymous": LOGIN}
+SUPERVISOR_PAGE = CASE_PAGE | {"assigned": 403, "unassigned": 403}
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    args: Callable = lambda w: []
+    expected: dict = field(default_factory=lambda: dict(CASE_PAGE))
+    method: str = "GET"
+    body: Callable | None = None
+    shows_case: bool = True  # one case's content: exactly one access entry per request
+    ok: int = 200  # what a permitted request answers (a POST redirects)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def case(w):
+    return [w.a.case.pk]
+
+
+PAGES = [
+    Page("home", expected=START, shows_case=False),
+    Page("casework:case-list", expected=WORKSPACE, shows_case=False),
+    Page("casework:case-create", expected=WORKSPACE, shows_case=False),
+    Page("casework:case-detail", case),
+    Page("casework:case-edit", case),
+    Page("casework:case-assign", case, SUPERVISOR_PAGE),
+    Page("casework:case-history", case),
+    Page("casework:persons-add", case),
+    Page("casework:notes-add", case),
+    Page("casework:needs-add", case),
+    Page("casework:indicators-add", case),
+    Page("casework:consents-add", case),
+    Page("casework:tasks-add", case),
+    Page("casework:person-edit", lambda w: [w.a.case.pk, w.a.survivor.pk]),
+    Page("casework:note-amend", lambda w: [w.a.case.pk, w.a.note.pk]),
+    Page("casework:consent-withdraw", lambda w: [w.a.case.pk, w.a.consent.pk]),
+    Page(
+        "casework:need-status",
+        lambda w: [w.a.case.pk, w.a.need.pk],
+        method="POST",
+        body=lambda w: {f"need-{w.a.need.pk}-version": w.a.case.version, f"need-{w.a.need.pk}-status": "met"},
+        ok=302,
+        shows_case=False,
+    ),
+    Page(
+        "casework:task-done",
+        lambda w: [w.a.case.pk, w.a.task.pk],
+        method="POST",
+        body=lambda w: {"version": w.a.case.version, "done": "true"},
+        ok=302,
+        shows_case=False,
+    ),
+]
