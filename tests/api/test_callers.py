@@ -8,8 +8,8 @@ are both in case A's team (so that only the separation-of-duties role check keep
 each must get is ``endpoints.outcome``:
 
 - works: the endpoint's own status and expectations, as for the supervisor;
-- hidden: a 404 problem, the same body as for an object that does not exist, nothing changed and
-  nothing of case A in the answer (for a list: a 200 without any of case A's rows);
+- hidden: a 404 problem, the same body as for an object that does not exist, logged as a denial,
+  nothing changed and nothing of case A in the answer (for a list: a 200 without any rows);
 - refused (403, or 400 for a caseworker approving an emergency share): nothing changed, nothing leaked.
 
 And a token of a caller that works the endpoint, missing the endpoint's scope, is a 403.
@@ -18,6 +18,7 @@ And a token of a caller that works the endpoint, missing the endpoint's scope, i
 import pytest
 
 from audit.context import acting_as
+from audit.models import DomainEvent
 from casework import services as casework
 from casework.models import Case
 from tests.api.endpoints import (
@@ -114,8 +115,10 @@ def test_caller(endpoint, caller, world):
         assert response.json()["results"] == [], response.content[:800]
     elif expected == HIDDEN:
         body = assert_problem(response, 404)
-        # Exactly like an object that does not exist.
+        # Exactly like an object that does not exist, and logged for the organization's auditors.
         assert assert_problem(call(api, endpoint, world, object_id=missing_id()), 404) == body
+        denials = DomainEvent.objects.filter(event_type="security.permission_denied", actor=api.user)
+        assert denials.filter(object_id=str(endpoint.target(world, True).pk)).exists(), "denial not logged"
     else:
         assert_problem(response, expected)
     assert state(endpoint, world) == before, f"{endpoint} changed something for {caller}"
