@@ -233,8 +233,8 @@ def environment(var_dir: Path) -> dict:
     return env
 
 
-def run_suites(tree: Path, *, stop_at_first: bool) -> tuple[bool, float, str]:
-    """(passed, seconds, last lines of output) for the suites run in ``tree``."""
+def run_suites(tree: Path, *, stop_at_first: bool) -> tuple[int, float, str]:
+    """(pytest's exit code, seconds, the failing test or the last lines of output) for ``tree``."""
     var_dir = tree / "var"
     var_dir.mkdir(exist_ok=True)
     # The copy must be what is imported, not the checkout the virtualenv was installed from.
@@ -256,7 +256,7 @@ def run_suites(tree: Path, *, stop_at_first: bool) -> tuple[bool, float, str]:
     result = subprocess.run(command, cwd=tree, env=environment(var_dir), capture_output=True, text=True)  # noqa: S603
     output = (result.stdout + result.stderr).strip().splitlines()
     failed = [line.split(" - ")[0] for line in output if line.startswith(("FAILED ", "ERROR "))]
-    return result.returncode == 0, time.monotonic() - started, "\n".join(failed[:1] or output[-6:])
+    return result.returncode, time.monotonic() - started, "\n".join(failed[:1] or output[-6:])
 
 
 def main() -> int:
@@ -286,29 +286,36 @@ def main() -> int:
             apply(mutant, probe)
             shutil.rmtree(probe)
 
-        passed, seconds, tail = run_suites(pristine, stop_at_first=False)
-        print(f"{'unmutated':32} {'passes' if passed else 'FAILS'} ({seconds:.0f} s)", flush=True)
-        if not passed:
+        code, seconds, tail = run_suites(pristine, stop_at_first=False)
+        print(f"{'unmutated':32} {'passes' if code == 0 else 'FAILS'} ({seconds:.0f} s)", flush=True)
+        if code != 0:
             print(f"check-permissions: the suites fail without any mutant; fix that first.\n{tail}")
             return 1
 
-        def check(mutant: Mutant) -> tuple[Mutant, bool, float, str]:
+        def check(mutant: Mutant) -> tuple[Mutant, int, float, str]:
             tree = Path(scratch) / mutant.name
             shutil.copytree(pristine, tree, ignore=shutil.ignore_patterns("var"))
             apply(mutant, tree)
-            passed, seconds, by = run_suites(tree, stop_at_first=True)
+            code, seconds, by = run_suites(tree, stop_at_first=True)
             shutil.rmtree(tree)
-            return mutant, passed, seconds, by
+            return mutant, code, seconds, by
 
-        survivors = []
+        # Caught means a test failed (exit code 1); a copy that does not even import or collect
+        # (exit code 2 and up) says nothing about the suites and fails the check as well.
+        survivors, broken = [], []
         with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            for mutant, passed, seconds, by in pool.map(check, chosen):
-                verdict = "SURVIVED" if passed else "caught"
+            for mutant, code, seconds, by in pool.map(check, chosen):
+                verdict = {0: "SURVIVED", 1: "caught"}.get(code, f"BROKEN (pytest exit code {code})")
                 print(f"{mutant.name:32} {verdict} ({seconds:.0f} s): {mutant.description}", flush=True)
-                if not passed:
+                if code:
                     print(f"{'':32} by {by.removeprefix('FAILED ')}", flush=True)
-                if passed:
+                if code == 0:
                     survivors.append(mutant.name)
+                elif code != 1:
+                    broken.append(mutant.name)
+    if broken:
+        print(f"check-permissions: mutants that break the copy rather than weaken a rule: {', '.join(broken)}")
+        return 1
     if survivors:
         print(f"check-permissions: {len(survivors)} weakened rule(s) went unnoticed: {', '.join(survivors)}")
         return 1
