@@ -1,6 +1,7 @@
 """Names of the case permissions and the one vocabulary of actions. The only place these strings
 are spelled."""
 
+import functools
 from enum import StrEnum
 
 
@@ -33,9 +34,16 @@ OWNER_PERMISSIONS = (VIEW_CASE, CHANGE_CASE, SHARE_CASE)  # creator, assignees, 
 TEAM_PERMISSIONS = (VIEW_CASE, CHANGE_CASE)
 
 
-def case_codename(action) -> str:
-    """The guardian codename that ``action`` needs on a case; a ValueError for any other action."""
-    try:
-        return CODENAME_FOR_ACTION[Action(action)]
-    except (KeyError, ValueError) as exc:
-        raise ValueError(f"{action!r} is not an action on a case.") from exc
+@functools.cache
+def case_permission_id(codename: str) -> int:
+    """The id of one case permission, read once per process: ``restrict()`` compares it as a literal.
+
+    Permissions are rows that ``migrate`` creates and nothing changes afterwards. A flush (a
+    transactional test's teardown) deletes and re-creates them under new ids, then sends
+    ``post_migrate``, on which ``CaseworkConfig`` clears this cache.
+    """
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.values_list("pk", flat=True).get(
+        content_type__app_label="casework", content_type__model="case", codename=codename
+    )

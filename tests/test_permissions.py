@@ -211,6 +211,22 @@ def test_cannot_assign_across_organizations(world):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("who", ["assignee", "team_member", "supervisor"])
+def test_grants_left_behind_by_a_move_to_another_organization_open_nothing(world, other_org, who):
+    """A user moved to another organization (the admin can do it) may leave grants behind: direct
+    grants, a team membership, the old supervisors group. The case's organization condition alone
+    must keep the old organization's cases shut."""
+    case, actors = world
+    user = actors[who]
+    user.organization = other_org
+    user.save(update_fields=["organization"])  # nothing else cleaned up, on purpose
+    for action in CASE_ACTIONS:
+        assert not Case.objects.restrict(user, action).filter(pk=case.pk).exists(), action
+        for model in PART_MODELS:
+            assert not model.objects.restrict(user, action).filter(case=case).exists(), (action, model)
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("visible", [1, 200])
 def test_restrict_is_one_query_whatever_the_count(org, make_user, django_assert_num_queries, visible):
     from casework.models import CaseUserObjectPermission
@@ -233,6 +249,8 @@ def test_restrict_is_one_query_whatever_the_count(org, make_user, django_assert_
     for case in cases:
         grant_users(case, [reader])
     assert CaseUserObjectPermission.objects.filter(user=reader).count() == 3 * visible
+    # The permission's id is read once per process (the first restrict() pays one more query).
+    Case.objects.restrict(reader, Action.VIEW)
     with django_assert_num_queries(1):
         rows = list(Case.objects.restrict(reader, Action.VIEW).with_involves_minor())
     assert len(rows) == visible

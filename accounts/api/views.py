@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
 from accounts.models import Organization
-from config.api.permissions import scopes_of
+from config.api.permissions import ANY_AUTHENTICATED, scopes_of
 from config.api.serializers import SlugReference
 from config.api.viewsets import generating_schema
 from sharing.models import SharingAgreement
@@ -44,6 +44,9 @@ MeSerializer = inline_serializer(
 
 
 class MeView(APIView):
+    # Any token may ask who it is and which scopes it holds.
+    scope_resource = ANY_AUTHENTICATED
+
     @extend_schema(responses={200: MeSerializer})
     def get(self, request):
         """The caller: user, organization, role, and the scopes it holds."""
@@ -62,6 +65,8 @@ class MeView(APIView):
 class OrganizationViewSet(mixins.ListModelMixin, GenericViewSet):
     """The directory of partner organizations: slug, name and sector, nothing else."""
 
+    # Public within the deployment: any API client may look up the partners it can share with.
+    scope_resource = ANY_AUTHENTICATED
     serializer_class = OrganizationSerializer
     queryset = Organization.objects.filter(active=True).order_by("slug")
     filterset_fields = ["sector"]

@@ -19,10 +19,17 @@ from django.db.models import Model, QuerySet
 from accounts.choices import Role
 from audit.models import DomainEvent
 from casework.models import Case, Consent, Note, Person, ServiceNeed, Task, TechnologyIndicator
+from casework.permissions import Action
 from sharing.models import Share, SharedRecord
 from tests.api.support import ALL_SCOPES, World
 
 API = "/api/v1"
+
+# ``Endpoint.access`` beside the case actions (``Action.VIEW``, ``CHANGE``, ``SHARE``): the
+# organization's inbox of received records (its supervisors only, and the user a record is
+# assigned to), and opening a new case (any caseworker or supervisor).
+INBOX = "inbox"
+OPEN_CASE = "open_case"
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,11 @@ class Endpoint:
     expect: Callable[[World, object, dict], None] | None = None  # (world, response, json) after a permitted call
     audit: Callable[[World, dict], QuerySet] | None = None  # entries a permitted write must leave
     role: str = Role.SUPERVISOR  # the API client's role
+    # What a caller needs on hope-house's case A (or on its inbox) for this call to work; None
+    # for the endpoints about no case, each listed in ``NOT_CASE_BOUND`` with the reason.
+    access: str | None = None
+    # For a supervisor's act: the status a caller holding ``access`` but not the role gets.
+    supervisors_only: int | None = None
 
     @property
     def is_write(self) -> bool:
@@ -262,7 +274,11 @@ def _part_endpoints() -> list[Endpoint]:
     rows = []
     for name, (model, body, stored) in CASE_PARTS.items():
         path = f"{API}/cases/{{id}}/{name}/"
-        rows.append(Endpoint(f"{name}-list", "GET", path, "cases:read", case, expect=expect_list(PART_ROWS[name])))
+        rows.append(
+            Endpoint(
+                f"{name}-list", "GET", path, "cases:read", case, expect=expect_list(PART_ROWS[name]), access=Action.VIEW
+            )
+        )
         rows.append(
             Endpoint(
                 f"{name}-create",
@@ -274,6 +290,7 @@ def _part_endpoints() -> list[Endpoint]:
                 status=201,
                 expect=expect_part(model, **stored),
                 audit=changes(model, LogEntry.Action.CREATE, created),
+                access=Action.CHANGE,
             )
         )
     return rows
@@ -292,7 +309,7 @@ ENDPOINTS: list[Endpoint] = [
         "agreements-list",
         "GET",
         f"{API}/agreements/",
-        None,
+        "shares:read",
         expect=lambda w, r, body: sorted(row["id"] for row in body["results"]) == sorted(a.pk for a in w.agreements),
     ),
     Endpoint(
@@ -301,6 +318,7 @@ ENDPOINTS: list[Endpoint] = [
         f"{API}/cases/",
         "cases:read",
         expect=expect_list(lambda w: [w.case(True)]),
+        access=Action.VIEW,
     ),
     Endpoint(
         "cases-create",
@@ -311,6 +329,7 @@ ENDPOINTS: list[Endpoint] = [
         status=201,
         expect=expect_case_created,
         audit=changes(Case, LogEntry.Action.CREATE, created),
+        access=OPEN_CASE,
     ),
     Endpoint(
         "case-detail",
@@ -319,6 +338,7 @@ ENDPOINTS: list[Endpoint] = [
         "cases:read",
         case,
         expect=lambda w, r, body: (body["id"], r["ETag"]) == (str(w.case(True).pk), '"1"'),
+        access=Action.VIEW,
     ),
     Endpoint(
         "case-patch",
@@ -329,6 +349,7 @@ ENDPOINTS: list[Endpoint] = [
         body=lambda w, mine: {"priority": "imminent"},
         expect=expect_case_patched,
         audit=changes(Case, LogEntry.Action.UPDATE, lambda w, body: w.case(True).pk),
+        access=Action.CHANGE,
     ),
     *_part_endpoints(),
     Endpoint(
@@ -339,6 +360,7 @@ ENDPOINTS: list[Endpoint] = [
         consent,
         expect=expect_withdrawn,
         audit=changes(Consent, LogEntry.Action.UPDATE, lambda w, body: w.consent(True).pk),
+        access=Action.CHANGE,
     ),
     Endpoint(
         "task-patch",
@@ -349,6 +371,7 @@ ENDPOINTS: list[Endpoint] = [
         body=lambda w, mine: {"done": True},
         expect=lambda w, r, body: body["done"] is True and Task.objects.get(pk=body["id"]).done_at is not None,
         audit=changes(Task, LogEntry.Action.UPDATE, lambda w, body: task(w, True).pk),
+        access=Action.CHANGE,
     ),
     Endpoint(
         "share-preview",
@@ -358,6 +381,7 @@ ENDPOINTS: list[Endpoint] = [
         case,
         body=share_body,
         expect=expect_preview,
+        access=Action.SHARE,
     ),
     Endpoint(
         "share-create",
@@ -369,6 +393,7 @@ ENDPOINTS: list[Endpoint] = [
         status=201,
         expect=expect_share_created,
         audit=events("share.requested", created),
+        access=Action.SHARE,
     ),
     Endpoint(
         "shares-list",
@@ -376,6 +401,7 @@ ENDPOINTS: list[Endpoint] = [
         f"{API}/shares/",
         "shares:read",
         expect=expect_list(lambda w: [w.share_a, w.pending_a]),
+        access=Action.VIEW,
     ),
     Endpoint(
         "share-detail",
@@ -384,6 +410,7 @@ ENDPOINTS: list[Endpoint] = [
         "shares:read",
         share,
         expect=lambda w, r, body: body["id"] == str(w.share_a.pk) and body["deliveries"],
+        access=Action.VIEW,
     ),
     Endpoint(
         "share-approve",
@@ -393,6 +420,8 @@ ENDPOINTS: list[Endpoint] = [
         pending,
         expect=expect_status(Share, pending, "queued"),
         audit=events("share.approved", lambda w, body: w.pending(True).pk),
+        access=Action.SHARE,
+        supervisors_only=400,
     ),
     Endpoint(
         "share-revoke",
@@ -403,6 +432,7 @@ ENDPOINTS: list[Endpoint] = [
         body=lambda w, mine: {"reason": "The survivor asked us to stop"},
         expect=expect_status(Share, share, "revoked"),
         audit=events("share.revoked", lambda w, body: w.share(True).pk),
+        access=Action.SHARE,
     ),
     Endpoint(
         "inbox-list",
@@ -410,6 +440,7 @@ ENDPOINTS: list[Endpoint] = [
         f"{API}/inbox/",
         "inbox:read",
         expect=expect_list(lambda w: [w.record(True)]),
+        access=INBOX,
     ),
     Endpoint(
         "inbox-detail",
@@ -418,6 +449,7 @@ ENDPOINTS: list[Endpoint] = [
         "inbox:read",
         record,
         expect=lambda w, r, body: body["id"] == str(w.record(True).pk) and body["payload"]["schema"],
+        access=INBOX,
     ),
     Endpoint(
         "inbox-acknowledge",
@@ -427,6 +459,7 @@ ENDPOINTS: list[Endpoint] = [
         record,
         expect=expect_status(SharedRecord, record, "acknowledged"),
         audit=events("shared_record.acknowledged", lambda w, body: w.record(True).pk),
+        access=INBOX,
     ),
     Endpoint(
         "inbox-accept",
@@ -437,6 +470,7 @@ ENDPOINTS: list[Endpoint] = [
         body=lambda w, mine: {"open_case": True},
         expect=expect_accepted,
         audit=events("shared_record.accepted", lambda w, body: w.record(True).pk),
+        access=INBOX,
     ),
     Endpoint(
         "inbox-decline",
@@ -447,6 +481,7 @@ ENDPOINTS: list[Endpoint] = [
         body=lambda w, mine: {"reason": "Outside our mandate"},
         expect=expect_status(SharedRecord, record, "declined"),
         audit=events("shared_record.declined", lambda w, body: w.record(True).pk),
+        access=INBOX,
     ),
     Endpoint(
         "inbox-assign",
@@ -457,6 +492,7 @@ ENDPOINTS: list[Endpoint] = [
         body=lambda w, mine: {"assigned_to": w.cw_a.username},
         expect=expect_assigned,
         audit=events("shared_record.assigned", lambda w, body: w.record(True).pk),
+        access=INBOX,
     ),
     Endpoint(
         "indicator-matches",
@@ -465,6 +501,7 @@ ENDPOINTS: list[Endpoint] = [
         "cases:read",
         case,
         expect=expect_matches,
+        access=Action.VIEW,
     ),
     Endpoint(
         "audit-events",
@@ -475,6 +512,48 @@ ENDPOINTS: list[Endpoint] = [
         role=Role.AUDITOR,
     ),
 ]
+
+# Endpoints about no case of the caller's organization, so without the per-caller rows; the
+# completeness test (``test_completeness.py``) holds every other endpoint to have them.
+NOT_CASE_BOUND = {
+    "me": "the caller's own identity and scopes, for any caller",
+    "organizations-list": "the partner directory (slug, name, sector), for any caller",
+    "agreements-list": "the organization's sharing agreements: no case content",
+    "audit-events": "the audit trail, auditors only (role rows in tests/api/test_audit_api.py)",
+}
+CASE_BOUND = [e for e in ENDPOINTS if e.access is not None]
+
+# Who may do what to hope-house's case A (SPEC: Users and roles, Per-object permissions). The
+# callers are ``support.CALLERS``, plus the team member once the team is taken off the case.
+FORMER_TEAM_MEMBER = "former_team_member"
+MAY: dict[str, set] = {
+    "supervisor": {Action.VIEW, Action.CHANGE, Action.SHARE, INBOX, OPEN_CASE},
+    "assignee": {Action.VIEW, Action.CHANGE, Action.SHARE, OPEN_CASE},
+    "team_member": {Action.VIEW, Action.CHANGE, OPEN_CASE},
+    FORMER_TEAM_MEMBER: {OPEN_CASE},
+    "outsider": {OPEN_CASE},
+    # Separation of duties: in case A's team, and still no case content.
+    "org_admin": set(),
+    "auditor": set(),
+}
+
+WORKS, HIDDEN = "works", "hidden"
+
+
+def outcome(endpoint: Endpoint, caller: str) -> str | int:
+    """What ``caller``'s call to ``endpoint`` about case A must answer: ``WORKS`` (the endpoint's
+    own status and expectations), ``HIDDEN`` (a 404 exactly like a missing object's, or a list
+    without case A's rows), or a refusal status, all three checked by ``test_callers.py``.
+
+    The refusals are what the API answers today, and none shows case content: a role that may
+    not open cases gets 403 from ``case_create``; a caseworker who may share but not approve gets
+    400 from ``share_approve``."""
+    if endpoint.access not in MAY[caller]:
+        return 403 if endpoint.access == OPEN_CASE else HIDDEN
+    if endpoint.supervisors_only and caller != "supervisor":
+        return endpoint.supervisors_only
+    return WORKS
+
 
 WITH_OBJECT = [e for e in ENDPOINTS if e.target is not None]
 SCOPED = [e for e in ENDPOINTS if e.scope is not None]

@@ -20,14 +20,15 @@ from django.utils import timezone
 from oauth2_provider.models import Application
 
 from accounts.choices import Role, Sector
-from accounts.models import Organization, User
+from accounts.models import Organization, Team, User
+from accounts.services import team_add_member
 from audit.context import acting_as
 from casework import services as casework
 from casework.models import Case, Consent, Note, Person, ServiceNeed, TechnologyIndicator
 from config.api.permissions import SCOPES
 from sharing import services as sharing
 from sharing.models import Delivery, Share, SharedRecord
-from tests.factories import OrganizationFactory, UserFactory
+from tests.factories import OrganizationFactory, TeamFactory, UserFactory
 from tests.sharing_helpers import agreement, run_outbox
 
 ALL_SCOPES = tuple(SCOPES)
@@ -135,11 +136,18 @@ class CaseBundle:
     consent: Consent
 
 
-def build_case(actor: User, *, assignee: User, label: str, consent_sector: str) -> CaseBundle:
-    """A case with an adult survivor, a note, a need, a phone indicator and a consent to share."""
+def build_case(
+    actor: User, *, assignee: User, label: str, consent_sector: str, team: Team | None = None, also=()
+) -> CaseBundle:
+    """A case with an adult survivor, a note, a need, a phone indicator and a consent to share,
+    assigned to ``actor``, ``assignee`` and ``also`` (and to ``team``, if any)."""
     with acting_as(actor):
         case = casework.case_create(
-            actor=actor, title=f"{label} depot case", case_type="sex_trafficking", assigned_to=[actor, assignee]
+            actor=actor,
+            title=f"{label} depot case",
+            case_type="sex_trafficking",
+            assigned_to=[actor, assignee, *also],
+            team=team,
         )
         survivor = casework.person_add(
             actor=actor,
@@ -168,6 +176,28 @@ def build_case(actor: User, *, assignee: User, label: str, consent_sector: str) 
     return CaseBundle(case, survivor, indicator, consent)
 
 
+@dataclass(frozen=True)
+class Caller:
+    """One of hope-house's API clients, as it stands towards hope-house's case A."""
+
+    name: str
+    role: str
+    in_team: bool = False  # a member of ``team_a``, the team assigned case A
+    narrowed: bool = False  # also holds tokens each missing one scope
+    description: str = ""
+
+
+CALLERS = (
+    Caller("supervisor", Role.SUPERVISOR, narrowed=True, description="a supervisor (all the org's cases)"),
+    Caller("assignee", Role.CASEWORKER, narrowed=True, description="a caseworker case A is assigned to"),
+    Caller("team_member", Role.CASEWORKER, in_team=True, narrowed=True, description="a member of case A's team"),
+    Caller("outsider", Role.CASEWORKER, description="a caseworker of the same org, not assigned case A"),
+    # Both are in case A's team: only the separation-of-duties role check keeps them out.
+    Caller("org_admin", Role.ORG_ADMIN, in_team=True, description="an org_admin (in case A's team)"),
+    Caller("auditor", Role.AUDITOR, in_team=True, narrowed=True, description="an auditor (in case A's team)"),
+)
+
+
 class World:
     """Two organizations with agreements both ways. ``mine=True`` picks hope-house's object (the
     API caller's organization), ``mine=False`` metro-police's (which the caller must never reach).
@@ -177,23 +207,36 @@ class World:
     """
 
     EVERYTHING = ("agreements", "bundle_a", "bundle_b", "share_a", "share_b", "pending_a", "pending_b")
-    CLIENT_ROLES = (Role.SUPERVISOR, Role.AUDITOR)
 
     def build(self) -> World:
+        self._apis = {}
+        for caller in CALLERS:
+            credentials = create_api_client(self.org_a, role=caller.role, name=f"Partner system ({caller.name})")
+            if caller.in_team:
+                team_add_member(team=self.team_a, user=credentials.user)
+            self._apis[caller.name, None] = Api(fetch_token(credentials)["access_token"], credentials.user)
+            if caller.narrowed:
+                for scope in ALL_SCOPES:
+                    narrowed = fetch_token(credentials, [s for s in ALL_SCOPES if s != scope])
+                    self._apis[caller.name, scope] = Api(narrowed["access_token"], credentials.user)
+        # The assignee client is assigned case A when it is opened (a direct user grant).
+        self.assignees_a = [self._apis["assignee", None].user]
         for name in self.EVERYTHING:
             getattr(self, name)
-        self._apis = {}
-        for role in self.CLIENT_ROLES:
-            credentials = create_api_client(self.org_a, role=role, name=f"Partner system ({role})")
-            self._apis[role, None] = Api(fetch_token(credentials)["access_token"], credentials.user)
-            for scope in ALL_SCOPES:
-                narrowed = fetch_token(credentials, [s for s in ALL_SCOPES if s != scope])
-                self._apis[role, scope] = Api(narrowed["access_token"], credentials.user)
         return self
 
-    def api(self, role: str = Role.SUPERVISOR, *, without: str | None = None) -> Api:
-        """hope-house's partner system with ``role``: every scope, or every scope but ``without``."""
-        return self._apis[role, without]
+    def api(self, caller: str = "supervisor", *, without: str | None = None) -> Api:
+        """hope-house's partner system acting as ``caller`` (one of ``CALLERS``, e.g. a role name):
+        every scope, or every scope but ``without``."""
+        return self._apis[caller, without]
+
+    # Extra users assigned case A when it is opened (``build`` puts the assignee client here).
+    assignees_a: list = []
+
+    @cached_property
+    def team_a(self) -> Team:
+        """hope-house's team assigned case A: its group holds ``view_case`` and ``change_case``."""
+        return TeamFactory(organization=self.org_a, name="Outreach")
 
     @cached_property
     def org_a(self) -> Organization:
@@ -227,7 +270,14 @@ class World:
 
     @cached_property
     def bundle_a(self) -> CaseBundle:
-        return build_case(self.sup_a, assignee=self.cw_a, label="Alpha", consent_sector=Sector.LAW_ENFORCEMENT)
+        return build_case(
+            self.sup_a,
+            assignee=self.cw_a,
+            also=self.assignees_a,
+            team=self.team_a,
+            label="Alpha",
+            consent_sector=Sector.LAW_ENFORCEMENT,
+        )
 
     @cached_property
     def bundle_b(self) -> CaseBundle:
