@@ -18,14 +18,15 @@ from casework.choices import (
     CaseStatus,
     CaseType,
     ConsentMethod,
+    DataCategory,
     IndicatorKind,
     NeedKind,
     NeedStatus,
     PersonRole,
     Priority,
+    Purpose,
     Sensitivity,
 )
-from sharing.choices import DataCategory, Purpose
 
 
 def case_workers(organization_id):

@@ -156,3 +156,36 @@ def test_the_scan_sees_a_hand_written_fetch(tmp_path, monkeypatch):
 def test_every_allowance_still_exists(entry):
     """An allowance for a file that is gone is stale and must be removed."""
     assert (ROOT / entry[0]).exists(), entry
+
+
+def test_casework_domain_does_not_import_sharing():
+    """casework's models, services, selectors and API know nothing of sharing: it announces changes
+    through ``casework.signals`` and sharing subscribes. Only the case page (``casework/views.py``),
+    a presentation that composes both apps, reads sharing."""
+    presentation = {"casework/views.py"}
+    offenders = []
+    for path in sorted((ROOT / "casework").rglob("*.py")):
+        relative = path.relative_to(ROOT).as_posix()
+        if relative in presentation or "/migrations/" in relative:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if any(name == "sharing" or name.startswith("sharing.") for name in names):
+                offenders.append(f"{relative}:{node.lineno}")
+    assert not offenders, offenders
+
+
+def test_the_api_plumbing_imports_no_domain_app():
+    domain = ("accounts", "casework", "sharing", "audit")
+    offenders = []
+    for path in sorted((ROOT / "config" / "api").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            module = node.module if isinstance(node, ast.ImportFrom) else None
+            modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [module or ""]
+            if any(m.split(".")[0] in domain for m in modules):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not offenders, offenders

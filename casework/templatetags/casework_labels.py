@@ -3,7 +3,7 @@
 from django import template
 
 from accounts.choices import Sector
-from sharing.choices import DataCategory
+from casework.choices import DataCategory
 
 register = template.Library()
 
