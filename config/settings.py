@@ -16,11 +16,23 @@ from config.scopes import SCOPES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CASEBRIDGE_VAR_DIR", default=str(BASE_DIR / "var")))
+# Local state (keys, the SQLite file, the task queue, the demo password) is the owner's alone.
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+VAR_DIR.chmod(0o700)
+os.umask(0o077)
+for _path in VAR_DIR.iterdir():
+    if _path.is_file() and _path.stat().st_mode & 0o077:
+        _path.chmod(0o600)  # left readable by an older version
 
 env = environ.Env()
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
 TESTING = "pytest" in sys.modules
+if TESTING:
+    # The test suite turns debug on for itself (and for the worker processes it starts, which
+    # inherit the environment); a bare start of the app does not.
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    os.environ.setdefault("CASEBRIDGE_MFA_REQUIRED", "off")
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 if env.str("DJANGO_SECRET_KEY", default=""):
     SECRET_KEY = env.str("DJANGO_SECRET_KEY")
@@ -79,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "config.api.middleware.ApiNoStoreMiddleware",
     "audit.middleware.AuditContextMiddleware",
 ]
 
@@ -153,6 +167,21 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# HTTPS: on by default whenever debug is off. Behind a TLS-terminating proxy that sets
+# X-Forwarded-Proto, CASEBRIDGE_TRUSTED_PROXY_COUNT > 0 makes Django believe it.
+SECURE_SSL_REDIRECT = env.bool("CASEBRIDGE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("CASEBRIDGE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("CASEBRIDGE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("CASEBRIDGE_HSTS_PRELOAD", default=True)
+if CASEBRIDGE_TRUSTED_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Sessions: an idle timeout and an absolute lifetime (accounts.middleware.SessionTimeoutMiddleware).
+CASEBRIDGE_SESSION_IDLE_SECONDS = env.int("CASEBRIDGE_SESSION_IDLE_SECONDS", default=30 * 60)
+CASEBRIDGE_SESSION_MAX_SECONDS = env.int("CASEBRIDGE_SESSION_MAX_SECONDS", default=12 * 60 * 60)
+SESSION_COOKIE_AGE = CASEBRIDGE_SESSION_MAX_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Audit: identity and contact values are hidden completely, not half-masked (auditlog's default).
 AUDITLOG_MASK_CALLABLE = "audit.masking.mask_entirely"
@@ -234,6 +263,20 @@ OAUTH2_PROVIDER = {
     "OAUTH2_VALIDATOR_CLASS": "accounts.oauth.ClientScopedValidator",
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
     "PKCE_REQUIRED": True,
+    # RFC 9700: tokens only in the Authorization header, stored as SHA-256 checksums (the
+    # plaintext column stays empty), no implicit or password grant, https redirects only.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Casebridge partner API",

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.cache import add_never_cache_headers
 
 from config.api.exceptions import problem
 
@@ -25,3 +26,17 @@ class ApiBodySizeLimitMiddleware:
                 response.renderer_context = {}
                 return response.render()
         return self.get_response(request)
+
+
+class ApiNoStoreMiddleware:
+    """Every API response may carry case data: no cache (browser, proxy) keeps a copy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith("/api/") or request.path.startswith("/o/"):
+            add_never_cache_headers(response)
+            response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
+        return response
