@@ -238,6 +238,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # REST API (SPEC, REST API).
 CASEBRIDGE_API_MAX_BODY_BYTES = env.int("CASEBRIDGE_API_MAX_BODY_BYTES", default=1_048_576)
+CASEBRIDGE_API_MAX_JSON_DEPTH = env.int("CASEBRIDGE_API_MAX_JSON_DEPTH", default=64)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "config.api.authentication.ClientCredentialsAuthentication",
@@ -247,7 +248,7 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "config.api.permissions.HasScope",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["config.api.parsers.DepthLimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -1,5 +1,7 @@
 """Cross-organization indicator matching: how many others hold the same trace, never whose."""
 
+import datetime as dt
+
 from django.db.models import Count, Max
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -25,7 +27,9 @@ MatchSerializer = inline_serializer(
                 "value": serializers.CharField(help_text="Your own indicator's value."),
                 "other_organizations": serializers.IntegerField(),
                 "by_sector": serializers.DictField(child=serializers.IntegerField()),
-                "most_recent_match": serializers.DateTimeField(allow_null=True),
+                "most_recent_match": serializers.DateField(
+                    allow_null=True, help_text="The day (UTC) another organization last recorded it; never the time."
+                ),
             },
             many=True,
         ),
@@ -62,7 +66,10 @@ class IndicatorMatchView(APIView):
         for row in rows:
             entry = found.setdefault(row["fingerprint"], {"by_sector": {}, "latest": None})
             entry["by_sector"][row["case__organization__sector"]] = row["organizations"]
-            entry["latest"] = max(filter(None, [entry["latest"], row["latest"]]), default=None)
+            # Only the day leaves: another organization's record time to the second would tell when
+            # its caseworker met the person.
+            latest = row["latest"].astimezone(dt.UTC).date() if row["latest"] else None
+            entry["latest"] = max(filter(None, [entry["latest"], latest]), default=None)
         record_event(
             EventType.INDICATORS_MATCHED,
             obj=case,
