@@ -107,3 +107,29 @@ def team_add_member(*, team: Team, user: User) -> None:
 
 def team_remove_member(*, team: Team, user: User) -> None:
     team.group.user_set.remove(user)
+
+
+def user_end_sessions_and_tokens(*, user: User) -> None:
+    """End every browser session and revoke every API token of ``user`` at once."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+    from oauth2_provider.models import AccessToken, RefreshToken
+
+    # Sessions are signed blobs keyed by session key; the user id is inside. One pass over the
+    # live ones (the database backend keeps them in one table).
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+    AccessToken.objects.filter(application__user=user).delete()
+    AccessToken.objects.filter(user=user).delete()
+    RefreshToken.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> User:
+    """Deactivate (never delete: the audit trail keeps its actors) and end every session and token."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    user_sync_role_groups(user=user)
+    user_end_sessions_and_tokens(user=user)
+    return user

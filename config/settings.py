@@ -279,6 +279,8 @@ OAUTH2_PROVIDER = {
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
+CASEBRIDGE_TOKEN_RATE_PER_CLIENT = env.str("CASEBRIDGE_TOKEN_RATE_PER_CLIENT", default="30/minute")
+CASEBRIDGE_TOKEN_RATE_PER_ADDRESS = env.str("CASEBRIDGE_TOKEN_RATE_PER_ADDRESS", default="120/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Casebridge partner API",
     "DESCRIPTION": "Cases, redacted shares and the inbox for partner agencies' systems. "
