@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accounts.choices import Role, Sector
@@ -133,3 +133,26 @@ def user_deactivate(*, user: User) -> User:
     user_sync_role_groups(user=user)
     user_end_sessions_and_tokens(user=user)
     return user
+
+
+def _require_org_admin_of(actor: User, user: User) -> None:
+    if not (
+        actor.is_active
+        and actor.role == Role.ORG_ADMIN
+        and actor.organization_id is not None
+        and actor.organization_id == user.organization_id
+    ):
+        raise PermissionDenied("Only an admin of the user's own organization may do this.")
+
+
+def user_unlock(*, actor: User, user: User) -> int:
+    """Lift a sign-in lockout of ``user`` (and the counts against it) before its cool-off ends."""
+    from axes.utils import reset
+
+    from audit.choices import EventType
+    from audit.events import record_event
+
+    _require_org_admin_of(actor, user)
+    removed = reset(username=user.username)
+    record_event(EventType.ACCOUNT_UNLOCKED, obj=user, organization=user.organization, actor=actor)
+    return removed
