@@ -105,3 +105,19 @@ class ApiClient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application.name} ({self.organization.slug})"
+
+
+class Notification(models.Model):
+    """A message to one user, shown in the app (e.g. "your second factor was reset")."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    message = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"notification {self.pk} for user {self.user_id}"

@@ -156,3 +156,74 @@ def user_unlock(*, actor: User, user: User) -> int:
     removed = reset(username=user.username)
     record_event(EventType.ACCOUNT_UNLOCKED, obj=user, organization=user.organization, actor=actor)
     return removed
+
+
+# Second factors ---------------------------------------------------------------------------------
+
+RECOVERY_CODE_COUNT = 10
+
+
+def _event(event_type, user: User, actor: User | None, **data) -> None:
+    from audit.events import record_event
+
+    record_event(event_type, obj=user, organization=user.organization, actor=actor, **data)
+
+
+def totp_start(*, user: User):
+    """An unconfirmed authenticator-app device for ``user`` (the one being set up, reused)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def totp_confirm(*, user: User, device, token: str) -> list[str] | None:
+    """Confirm the device with a code from it; returns fresh recovery codes (shown once), or None
+    when the code is wrong."""
+    from audit.choices import EventType
+
+    if device.user_id != user.pk or device.confirmed or not device.verify_token(token):
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    _event(EventType.MFA_ENROLLED, user, user, method="totp")
+    return recovery_codes_new(user=user)
+
+
+@transaction.atomic
+def recovery_codes_new(*, user: User) -> list[str]:
+    """Replace ``user``'s recovery codes with new single-use ones; returns them (shown once)."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="Recovery codes", defaults={"confirmed": True})
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+@transaction.atomic
+def user_reset_second_factor(*, actor: User, user: User) -> None:
+    """An org admin removes every second factor of ``user`` (who lost their phone, say): the user
+    is told in the app, signed out everywhere, and must enrol again at the next sign-in."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    from accounts.models import Notification
+    from audit.choices import EventType
+
+    _require_org_admin_of(actor, user)
+    removed = 0
+    for model in (TOTPDevice, StaticDevice, WebAuthnCredential):
+        removed += model.objects.filter(user=user).delete()[0]
+    user_end_sessions_and_tokens(user=user)
+    Notification.objects.create(
+        user=user,
+        message="Your second factor was reset by your organization's admin. Set up a new one now. "
+        "If you did not ask for this, tell your organization's admin at once.",
+    )
+    _event(EventType.MFA_REMOVED, user, actor, removed=removed, by="org_admin")

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import mfa_views, views
 from accounts.forms import SignInForm
 
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/verify/", mfa_views.mfa_verify, name="mfa_verify"),
+    path("account/security/", mfa_views.mfa_setup, name="mfa_setup"),
 ]

@@ -76,6 +76,10 @@ INSTALLED_APPS = [
     "guardian",
     "auditlog",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "accounts",
     "casework",
     "sharing",
@@ -90,9 +94,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.mfa.MfaEnforcementMiddleware",
     "config.api.middleware.ApiNoStoreMiddleware",
     "audit.middleware.AuditContextMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -152,6 +158,22 @@ AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 AXES_USERNAME_CALLABLE = "accounts.lockout.resolve_username"
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
+# Second factor (django-otp, django-otp-webauthn): all | privileged | optional | off.
+CASEBRIDGE_MFA_REQUIRED = env.str("CASEBRIDGE_MFA_REQUIRED", default="all")
+if CASEBRIDGE_MFA_REQUIRED not in ("all", "privileged", "optional", "off"):
+    raise ImproperlyConfigured("CASEBRIDGE_MFA_REQUIRED must be all, privileged, optional or off.")
+OTP_TOTP_ISSUER = "Casebridge"
+OTP_WEBAUTHN_RP_NAME = "Casebridge"
+CASEBRIDGE_WEBAUTHN_RP_ID = env.str("CASEBRIDGE_WEBAUTHN_RP_ID", default="")
+OTP_WEBAUTHN_RP_ID_CALLABLE = "accounts.mfa.rp_id"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
+    "CASEBRIDGE_WEBAUTHN_ORIGINS",
+    default=["http://localhost:8000"]
+    if DEBUG
+    else [f"https://{h}" for h in ALLOWED_HOSTS if "*" not in h] or ["https://localhost"],
+)
+# A passkey is a second factor here, never a way around the password and its lockout.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
