@@ -1,16 +1,25 @@
-"""The platform operator's admin: organizations, users and teams. No case content is registered."""
+"""The platform operator's admin: organizations, users and teams. No case content is registered.
+
+The operator runs the deployment; an organization's own admins run its people. So, for a user of
+an organization, the operator's admin cannot set or reset the password or second factor, cannot
+change the organization or role, and cannot make anyone a case worker; a superuser never holds an
+organization. Every change here is also a domain event of the organization it touched.
+"""
 
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts import services
+from accounts.admin_audit import AuditedAdminMixin
+from accounts.choices import CASE_CONTENT_ROLES
 from accounts.models import Organization, Team, User
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "sector", "case_prefix", "active")
     list_filter = ("sector", "active")
     search_fields = ("name", "slug")
@@ -30,23 +39,80 @@ class OrganizationAdmin(admin.ModelAdmin):
         obj.active = created.active
 
 
+class OperatorUserCreationForm(forms.ModelForm):
+    """A new account: an operator (no organization, no password set here but by the operator's own
+    means), or an organization's first admin or auditor, with no usable password — that person
+    sets it through the organization's admin or an invitation, never the operator."""
+
+    class Meta:
+        model = User
+        fields = ("username", "email", "organization", "role")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role") in CASE_CONTENT_ROLES:
+            raise ValidationError({"role": "Case-working roles are given by the organization's own admins."})
+        if data.get("organization") and not data.get("role"):
+            raise ValidationError({"role": "A user of an organization has a role."})
+        if data.get("role") and not data.get("organization"):
+            raise ValidationError({"organization": "A role is held in an organization."})
+        return data
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     list_display = ("username", "organization", "role", "is_service_account", "is_active", "is_superuser")
     list_filter = ("organization", "role", "is_active", "is_service_account", "is_superuser")
     list_select_related = ("organization",)
-    fieldsets = (
-        *BaseUserAdmin.fieldsets[:1],
-        ("Organization", {"fields": ("organization", "role", "is_service_account")}),
+    add_form = OperatorUserCreationForm
+    add_fieldsets = ((None, {"fields": ("username", "email", "organization", "role")}),)
+    operator_fieldsets = (
+        (None, {"fields": ("username", "password")}),
         ("Personal info", {"fields": ("first_name", "last_name", "email")}),
         ("Access", {"fields": ("is_active", "is_staff", "is_superuser")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"fields": ("username", "organization", "role", "password1", "password2")}),)
+    member_fieldsets = (
+        (None, {"fields": ("username",)}),
+        ("Organization", {"fields": ("organization", "role", "is_service_account")}),
+        ("Personal info", {"fields": ("first_name", "last_name", "email")}),
+        ("Access", {"fields": ("is_active",)}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.add_fieldsets
+        return self.member_fieldsets if obj.organization_id else self.operator_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        if obj.organization_id:
+            # The organization's own admins change these; the operator may only deactivate.
+            return ("username", "organization", "role", "is_service_account", "last_login", "date_joined")
+        return ("last_login", "date_joined")
+
+    def user_change_password(self, request, id, form_url=""):
+        user = self.get_object(request, id)
+        if user is not None and user.organization_id:
+            raise PermissionDenied("The password of an organization's user is not the operator's to set.")
+        return super().user_change_password(request, id, form_url)
 
     def save_model(self, request, obj, form, change):
+        if obj.organization_id and (obj.is_superuser or obj.is_staff):
+            raise PermissionDenied("A user of an organization is never an operator.")
         super().save_model(request, obj, form, change)
         services.user_sync_role_groups(user=obj)
+        if change and not obj.is_active:
+            services.user_end_sessions_and_tokens(user=obj)
 
 
 class TeamForm(forms.ModelForm):
@@ -67,7 +133,7 @@ class TeamForm(forms.ModelForm):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = TeamForm
     list_display = ("name", "organization")
     list_filter = ("organization",)
@@ -88,3 +154,34 @@ class TeamAdmin(admin.ModelAdmin):
 
 # Groups are managed through organizations (supervisors) and teams, never by hand.
 admin.site.unregister(Group)
+
+
+def _unregister_foreign_admins() -> None:
+    """OAuth applications and tokens, and second-factor devices, are no operator's business:
+    API clients are their organization's (accounts.services), devices their owner's."""
+    for label in (
+        "oauth2_provider.Application",
+        "oauth2_provider.AccessToken",
+        "oauth2_provider.RefreshToken",
+        "oauth2_provider.Grant",
+        "oauth2_provider.IDToken",
+        "oauth2_provider.DeviceGrant",
+        "otp_totp.TOTPDevice",
+        "otp_static.StaticDevice",
+        "django_otp_webauthn.WebAuthnCredential",
+        "django_otp_webauthn.WebAuthnAttestation",
+        "axes.AccessAttempt",
+        "axes.AccessLog",
+        "axes.AccessFailureLog",
+    ):
+        from django.apps import apps
+
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
+
+_unregister_foreign_admins()

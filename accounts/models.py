@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser, Group
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
@@ -44,6 +45,19 @@ class User(AbstractUser):
 
     class Meta:
         indexes = [models.Index(fields=["organization", "role"])]
+        constraints = [
+            # The platform operator never holds an organization (and so never a case-working role);
+            # an organization's user is never an operator.
+            models.CheckConstraint(
+                condition=models.Q(organization__isnull=True) | models.Q(is_superuser=False, is_staff=False),
+                name="user_operator_has_no_organization",
+            )
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.organization_id and (self.is_superuser or self.is_staff):
+            raise ValidationError("A platform operator (staff or superuser) never belongs to an organization.")
 
     @property
     def works_cases(self) -> bool:
@@ -85,7 +99,25 @@ class ApiClient(models.Model):
     )
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="api_clients")
     scopes = models.JSONField(default=list)
+    # A revoked client gets no token, and the tokens it holds stop working at once.
+    active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return f"{self.application.name} ({self.organization.slug})"
+
+
+class Notification(models.Model):
+    """A message to one user, shown in the app (e.g. "your second factor was reset")."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    message = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"notification {self.pk} for user {self.user_id}"

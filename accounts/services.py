@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accounts.choices import Role, Sector
@@ -107,3 +107,123 @@ def team_add_member(*, team: Team, user: User) -> None:
 
 def team_remove_member(*, team: Team, user: User) -> None:
     team.group.user_set.remove(user)
+
+
+def user_end_sessions_and_tokens(*, user: User) -> None:
+    """End every browser session and revoke every API token of ``user`` at once."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+    from oauth2_provider.models import AccessToken, RefreshToken
+
+    # Sessions are signed blobs keyed by session key; the user id is inside. One pass over the
+    # live ones (the database backend keeps them in one table).
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+    AccessToken.objects.filter(application__user=user).delete()
+    AccessToken.objects.filter(user=user).delete()
+    RefreshToken.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> User:
+    """Deactivate (never delete: the audit trail keeps its actors) and end every session and token."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    user_sync_role_groups(user=user)
+    user_end_sessions_and_tokens(user=user)
+    return user
+
+
+def _require_org_admin_of(actor: User, user: User) -> None:
+    if not (
+        actor.is_active
+        and actor.role == Role.ORG_ADMIN
+        and actor.organization_id is not None
+        and actor.organization_id == user.organization_id
+    ):
+        raise PermissionDenied("Only an admin of the user's own organization may do this.")
+
+
+def user_unlock(*, actor: User, user: User) -> int:
+    """Lift a sign-in lockout of ``user`` (and the counts against it) before its cool-off ends."""
+    from axes.utils import reset
+
+    from audit.choices import EventType
+    from audit.events import record_event
+
+    _require_org_admin_of(actor, user)
+    removed = reset(username=user.username)
+    record_event(EventType.ACCOUNT_UNLOCKED, obj=user, organization=user.organization, actor=actor)
+    return removed
+
+
+# Second factors ---------------------------------------------------------------------------------
+
+RECOVERY_CODE_COUNT = 10
+
+
+def _event(event_type, user: User, actor: User | None, **data) -> None:
+    from audit.events import record_event
+
+    record_event(event_type, obj=user, organization=user.organization, actor=actor, **data)
+
+
+def totp_start(*, user: User):
+    """An unconfirmed authenticator-app device for ``user`` (the one being set up, reused)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def totp_confirm(*, user: User, device, token: str) -> list[str] | None:
+    """Confirm the device with a code from it; returns fresh recovery codes (shown once), or None
+    when the code is wrong."""
+    from audit.choices import EventType
+
+    if device.user_id != user.pk or device.confirmed or not device.verify_token(token):
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    _event(EventType.MFA_ENROLLED, user, user, method="totp")
+    return recovery_codes_new(user=user)
+
+
+@transaction.atomic
+def recovery_codes_new(*, user: User) -> list[str]:
+    """Replace ``user``'s recovery codes with new single-use ones; returns them (shown once)."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="Recovery codes", defaults={"confirmed": True})
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+@transaction.atomic
+def user_reset_second_factor(*, actor: User, user: User) -> None:
+    """An org admin removes every second factor of ``user`` (who lost their phone, say): the user
+    is told in the app, signed out everywhere, and must enrol again at the next sign-in."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    from accounts.models import Notification
+    from audit.choices import EventType
+
+    _require_org_admin_of(actor, user)
+    removed = 0
+    for model in (TOTPDevice, StaticDevice, WebAuthnCredential):
+        removed += model.objects.filter(user=user).delete()[0]
+    user_end_sessions_and_tokens(user=user)
+    Notification.objects.create(
+        user=user,
+        message="Your second factor was reset by your organization's admin. Set up a new one now. "
+        "If you did not ask for this, tell your organization's admin at once.",
+    )
+    _event(EventType.MFA_REMOVED, user, actor, removed=removed, by="org_admin")

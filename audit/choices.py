@@ -7,6 +7,14 @@ class EventType(StrEnum):
     # Security
     PERMISSION_DENIED = "security.permission_denied"
     API_TOKEN_ISSUED = "api.token_issued"  # noqa: S105 (an event name, not a secret)
+    API_TOKEN_FAILED = "api.token_failed"  # noqa: S105 (an event name, not a secret)
+    ADMIN_ACTION = "security.admin_action"
+    ACCOUNT_LOCKED_OUT = "security.locked_out"
+    ACCOUNT_UNLOCKED = "security.unlocked"
+    MFA_ENROLLED = "security.mfa_enrolled"
+    MFA_REMOVED = "security.mfa_removed"
+    MFA_FAILED = "security.mfa_failed"
+    RECOVERY_CODE_USED = "security.recovery_code_used"
     # Casework
     CONSENT_WITHDRAWN = "consent.withdrawn"
     INDICATORS_MATCHED = "indicators.matched"

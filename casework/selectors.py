@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from casework.access import get_for_user, restrict
 from casework.models import Case
 from casework.permissions import Action
@@ -48,7 +50,10 @@ def indicator_matches(*, case: Case, indicators) -> dict[str, dict]:
     for row in rows:
         entry = found.setdefault(row["fingerprint"], {"by_sector": {}, "latest": None})
         entry["by_sector"][row["case__organization__sector"]] = row["organizations"]
-        entry["latest"] = max(filter(None, [entry["latest"], row["latest"]]), default=None)
+        # Only the day leaves: another organization's record time to the second would tell when its
+        # caseworker met the person.
+        latest = row["latest"].astimezone(dt.UTC).date() if row["latest"] else None
+        entry["latest"] = max(filter(None, [entry["latest"], latest]), default=None)
     for entry in found.values():
         entry["total"] = sum(entry["by_sector"].values())
     return found

@@ -13,3 +13,7 @@ class NotFound(Http404):
 
 class PreconditionFailed(Exception):
     """The caller acted on a stale version of an object; nothing was changed (HTTP 412)."""
+
+
+class PreconditionRequired(Exception):
+    """A change that must name the version it was based on did not (HTTP 428)."""

@@ -16,11 +16,23 @@ from config.scopes import SCOPES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CASEBRIDGE_VAR_DIR", default=str(BASE_DIR / "var")))
+# Local state (keys, the SQLite file, the task queue, the demo password) is the owner's alone.
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+VAR_DIR.chmod(0o700)
+os.umask(0o077)
+for _path in VAR_DIR.iterdir():
+    if _path.is_file() and _path.stat().st_mode & 0o077:
+        _path.chmod(0o600)  # left readable by an older version
 
 env = environ.Env()
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
 TESTING = "pytest" in sys.modules
+if TESTING:
+    # The test suite turns debug on for itself (and for the worker processes it starts, which
+    # inherit the environment); a bare start of the app does not.
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    os.environ.setdefault("CASEBRIDGE_MFA_REQUIRED", "off")
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 if env.str("DJANGO_SECRET_KEY", default=""):
     SECRET_KEY = env.str("DJANGO_SECRET_KEY")
@@ -65,6 +77,11 @@ INSTALLED_APPS = [
     "auditlog",
     "csp",
     "django_htmx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "accounts",
     "casework",
     "sharing",
@@ -80,12 +97,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.mfa.MfaEnforcementMiddleware",
     "audit.middleware.AuditContextMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.NoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -121,6 +142,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: counts failures and refuses a locked-out account or address before any password check.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -129,6 +152,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Lockout (django-axes): failed sign-ins counted per account and, separately, per address.
+AXES_FAILURE_LIMIT = env.int("CASEBRIDGE_LOCKOUT_FAILURES", default=10)
+AXES_COOLOFF_TIME = env.float("CASEBRIDGE_LOCKOUT_COOLOFF_HOURS", default=1.0)  # hours; 0 = until unlocked
+if not AXES_COOLOFF_TIME:
+    AXES_COOLOFF_TIME = None
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.lockout.resolve_username"
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# Second factor (django-otp, django-otp-webauthn): all | privileged | optional | off.
+CASEBRIDGE_MFA_REQUIRED = env.str("CASEBRIDGE_MFA_REQUIRED", default="all")
+if CASEBRIDGE_MFA_REQUIRED not in ("all", "privileged", "optional", "off"):
+    raise ImproperlyConfigured("CASEBRIDGE_MFA_REQUIRED must be all, privileged, optional or off.")
+OTP_TOTP_ISSUER = "Casebridge"
+OTP_WEBAUTHN_RP_NAME = "Casebridge"
+CASEBRIDGE_WEBAUTHN_RP_ID = env.str("CASEBRIDGE_WEBAUTHN_RP_ID", default="")
+OTP_WEBAUTHN_RP_ID_CALLABLE = "accounts.mfa.rp_id"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
+    "CASEBRIDGE_WEBAUTHN_ORIGINS",
+    default=["http://localhost:8000"]
+    if DEBUG
+    else [f"https://{h}" for h in ALLOWED_HOSTS if "*" not in h] or ["https://localhost"],
+)
+# A passkey is a second factor here, never a way around the password and its lockout.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -186,6 +237,21 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# HTTPS: on by default whenever debug is off. Behind a TLS-terminating proxy that sets
+# X-Forwarded-Proto, CASEBRIDGE_TRUSTED_PROXY_COUNT > 0 makes Django believe it.
+SECURE_SSL_REDIRECT = env.bool("CASEBRIDGE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("CASEBRIDGE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("CASEBRIDGE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("CASEBRIDGE_HSTS_PRELOAD", default=True)
+if CASEBRIDGE_TRUSTED_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Sessions: an idle timeout and an absolute lifetime (accounts.middleware.SessionTimeoutMiddleware).
+CASEBRIDGE_SESSION_IDLE_SECONDS = env.int("CASEBRIDGE_SESSION_IDLE_SECONDS", default=30 * 60)
+CASEBRIDGE_SESSION_MAX_SECONDS = env.int("CASEBRIDGE_SESSION_MAX_SECONDS", default=12 * 60 * 60)
+SESSION_COOKIE_AGE = CASEBRIDGE_SESSION_MAX_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Audit: identity and contact values are hidden completely, not half-masked (auditlog's default).
 AUDITLOG_MASK_CALLABLE = "audit.masking.mask_entirely"
@@ -243,6 +309,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # REST API (SPEC, REST API).
 CASEBRIDGE_API_MAX_BODY_BYTES = env.int("CASEBRIDGE_API_MAX_BODY_BYTES", default=1_048_576)
+CASEBRIDGE_API_MAX_JSON_DEPTH = env.int("CASEBRIDGE_API_MAX_JSON_DEPTH", default=64)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "config.api.authentication.ClientCredentialsAuthentication",
@@ -252,7 +319,7 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "config.api.permissions.HasScope",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["config.api.parsers.DepthLimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -268,7 +335,23 @@ OAUTH2_PROVIDER = {
     "OAUTH2_VALIDATOR_CLASS": "accounts.oauth.ClientScopedValidator",
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
     "PKCE_REQUIRED": True,
+    # RFC 9700: tokens only in the Authorization header, stored as SHA-256 checksums (the
+    # plaintext column stays empty), no implicit or password grant, https redirects only.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
+CASEBRIDGE_TOKEN_RATE_PER_CLIENT = env.str("CASEBRIDGE_TOKEN_RATE_PER_CLIENT", default="30/minute")
+CASEBRIDGE_TOKEN_RATE_PER_ADDRESS = env.str("CASEBRIDGE_TOKEN_RATE_PER_ADDRESS", default="120/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Casebridge partner API",
     "DESCRIPTION": "Cases, redacted shares and the inbox for partner agencies' systems. "

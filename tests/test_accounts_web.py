@@ -55,23 +55,19 @@ def test_operator_creates_an_organization_with_its_supervisors_group(client, ope
 
 
 @pytest.mark.django_db
-def test_operator_promotes_a_user_and_supervisor_access_follows(client, operator, org, caseworker, make_user):
+def test_operator_cannot_promote_a_user_to_see_cases(client, operator, org, caseworker, make_user):
+    """Roles are the organization's admins' to give (issue 11): the admin shows them read-only."""
     colleague = make_user(org, Role.CASEWORKER)
     case = services.case_create(actor=caseworker, title="x", case_type="other")
     client.force_login(operator)
     url = reverse("admin:accounts_user_change", args=[colleague.pk])
-    form = {
-        "username": colleague.username,
-        "organization": org.pk,
-        "role": Role.SUPERVISOR,
-        "is_active": "on",
-        "date_joined_0": "2026-01-01",
-        "date_joined_1": "00:00:00",
-    }
+    form = {"organization": org.pk, "role": Role.SUPERVISOR, "is_active": "on"}
     assert client.post(url, form).status_code == 302
+    colleague.refresh_from_db()
+    assert colleague.role == Role.CASEWORKER
     from casework.models import Case
 
-    assert Case.objects.restrict(colleague).filter(pk=case.pk).exists()
+    assert not Case.objects.restrict(colleague).filter(pk=case.pk).exists()
 
 
 @pytest.mark.django_db

@@ -9,10 +9,10 @@ from django.contrib.auth.models import Permission
 from django.http import Http404
 
 from accounts.choices import Role
+from accounts.models import User
 from casework.models import Case, Consent, Note, Person, ServiceNeed, TechnologyIndicator
 from casework.permissions import CASE_ACTIONS, Action
 from casework.selectors import case_get_for_user, part_get_for_user
-from tests.factories import UserFactory
 
 FULL = {Action.VIEW, Action.CHANGE, Action.SHARE}
 TEAM = {Action.VIEW, Action.CHANGE}
@@ -52,7 +52,8 @@ def world(org, other_org, make_user, make_team):
         "other_org_supervisor": make_user(other_org, Role.SUPERVISOR),
         "org_admin_in_team": make_user(org, Role.ORG_ADMIN),
         "auditor": make_user(org, Role.AUDITOR),
-        "superuser": UserFactory(organization=org, role=Role.CASEWORKER),
+        # A superuser never holds an organization (a check constraint, issue 11): the operator.
+        "superuser": User.objects.create_superuser("operator-matrix", "op@example.org", "operator-password-1"),
         "global_permission_holder": make_user(org, Role.CASEWORKER),
     }
     from accounts.services import team_add_member

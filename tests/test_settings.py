@@ -81,7 +81,7 @@ def _printed(result):
 
 
 def test_a_local_run_generates_private_keys_once(manage, var_dir):
-    first = manage("check")
+    first = manage("check", DJANGO_DEBUG="1")
     assert first.returncode == 0, first.stderr
     keys = {}
     for name in ("secret_key", "signing_key"):
@@ -97,6 +97,7 @@ def test_a_local_run_generates_private_keys_once(manage, var_dir):
         "shell",
         "-c",
         "from django.conf import settings; print('=>' + repr((settings.SECRET_KEY, settings.CASEBRIDGE_SIGNING_KEY)))",
+        DJANGO_DEBUG="1",
     )
     in_use = _printed(second)
     for name, content in keys.items():
@@ -111,5 +112,6 @@ def test_allowed_hosts_is_a_list(manage):
         "-c",
         "from django.conf import settings; print('=>' + repr(settings.ALLOWED_HOSTS))",
         DJANGO_ALLOWED_HOSTS="a.example,b.example",
+        DJANGO_DEBUG="1",
     )
     assert _printed(result) == ["a.example", "b.example"]

@@ -24,7 +24,9 @@ MatchSerializer = inline_serializer(
                 "value": serializers.CharField(help_text="Your own indicator's value."),
                 "other_organizations": serializers.IntegerField(),
                 "by_sector": serializers.DictField(child=serializers.IntegerField()),
-                "most_recent_match": serializers.DateTimeField(allow_null=True),
+                "most_recent_match": serializers.DateField(
+                    allow_null=True, help_text="The day (UTC) another organization last recorded it; never the time."
+                ),
             },
             many=True,
         ),

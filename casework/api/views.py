@@ -27,6 +27,7 @@ from casework.permissions import Action
 from casework.selectors import case_get_for_user
 from config.api.schema import IF_MATCH, etag_header, location_header, uuid_path_parameter
 from config.api.viewsets import generating_schema
+from config.errors import PreconditionRequired
 
 CASE_ID = uuid_path_parameter("id", "A UUID string identifying this case.")
 
@@ -36,9 +37,13 @@ def etag(case: Case) -> str:
 
 
 def expected_version(request) -> int | None:
-    """The version named by ``If-Match`` (``"3"``, ``W/"3"`` or ``3``); None when absent."""
+    """The version named by ``If-Match`` (``"3"``, ``W/"3"`` or ``3``); None for ``*`` (the
+    caller explicitly updates whatever the current version is). Without the header: 428, so that
+    no client overwrites a change it never saw."""
     header = request.headers.get("If-Match")
-    if not header or header.strip() == "*":
+    if header is None or not header.strip():
+        raise PreconditionRequired('Send If-Match with the ETag of the case you read, e.g. If-Match: "3".')
+    if header.strip() == "*":
         return None
     value = header.strip().removeprefix("W/").strip('"')
     try:
@@ -94,12 +99,14 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedVi
 
     @extend_schema(parameters=[CASE_ID, IF_MATCH, etag_header(200)], responses={200: CaseSerializer})
     def partial_update(self, request, *args, **kwargs):
-        """Change some fields of a case. Send the ``ETag`` you read as ``If-Match``: a stale one is refused (412)."""
+        """Change some fields of a case. Send the ``ETag`` you read as ``If-Match``: a stale one is refused
+        (412), a request without it too (428)."""
         case = self.get_object()
+        version = expected_version(request)
         serializer = self.get_serializer(case, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         case = services.case_update(
-            actor=request.user, case=case, expected_version=expected_version(request), **serializer.validated_data
+            actor=request.user, case=case, expected_version=version, **serializer.validated_data
         )
         case = case_get_for_user(user=request.user, case_id=case.pk)
         return Response(self.get_serializer(case).data, headers={"ETag": etag(case)})

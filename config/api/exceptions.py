@@ -9,7 +9,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from config.errors import PreconditionFailed
+from config.errors import PreconditionFailed, PreconditionRequired
 
 PROBLEM_BASE = "https://casebridge.example/problems/"
 
@@ -64,6 +64,8 @@ def problem_exception_handler(exc, context):
         return problem(400, "The request has invalid fields.", errors=errors, type_="validation")
     if isinstance(exc, PreconditionFailed):
         return problem(412, str(exc), type_="stale-version")
+    if isinstance(exc, PreconditionRequired):
+        return problem(428, str(exc), type_="precondition-required")
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     if isinstance(exc, DjangoPermissionDenied):

@@ -53,6 +53,11 @@ PROBLEMS = {
         "`If-Match` named a version other than the current one: read the resource again.",
         {},
     ),
+    428: (
+        "PreconditionRequired",
+        "`If-Match` is missing: read the resource and send its `ETag` back, so that no change is overwritten unseen.",
+        {},
+    ),
     413: ("PayloadTooLarge", "The request body is larger than the API accepts.", {}),
     415: ("UnsupportedMediaType", "The request body is not `application/json`.", {}),
     429: (
@@ -106,8 +111,9 @@ IF_MATCH = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
+    required=True,
     description='The `ETag` you read (`"3"`, `W/"3"` or `3`). A stale version is refused with 412; '
-    "without the header the update is not checked against the version.",
+    "a request without the header with 428 (`*` updates whatever the current version is).",
 )
 
 
@@ -154,7 +160,7 @@ class CasebridgeAutoSchema(AutoSchema):
     def problem_codes(self) -> list[int]:
         codes = set(COMMON_PROBLEMS)
         if any(isinstance(p, OpenApiParameter) and p.name == "If-Match" for p in self.get_override_parameters()):
-            codes.add(412)
+            codes.update((412, 428))
         if self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None:
             codes.add(415)
         return sorted(codes)

@@ -229,9 +229,10 @@ def _post_webhook(delivery_id) -> str:
     started = time.monotonic()
     status_code, error, retry_after = None, "", None
     try:
-        webhooks.check_destination(endpoint.url)
-        response = requests.post(
+        address = webhooks.check_destination(endpoint.url)  # resolved once, connected to (no rebinding)
+        response = webhooks.post_pinned(
             endpoint.url,
+            address,
             data=delivery.body.encode(),
             headers=headers,
             timeout=settings.CASEBRIDGE_WEBHOOK_TIMEOUT,

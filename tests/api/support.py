@@ -84,6 +84,8 @@ class Api:
 
     def request(self, method: str, path: str, data=None, *, raw: bytes | str | None = None, headers=None):
         extra = {"HTTP_AUTHORIZATION": f"Bearer {self.token}"} if self.token else {}
+        if method == "PATCH" and "If-Match" not in (headers or {}):  # a case PATCH must name a version (428)
+            headers = {"If-Match": "*", **(headers or {})}
         body = raw if raw is not None else ("" if data is None else json.dumps(data, default=str))
         return self.client.generic(method, path, body, content_type="application/json", headers=headers, **extra)
 

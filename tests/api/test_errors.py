@@ -1,5 +1,6 @@
 """Error shapes (RFC 9457 problem+json), optimistic concurrency, body limit, rate limit, CSRF, tokens."""
 
+import hashlib
 import uuid
 
 import pytest
@@ -256,7 +257,9 @@ def test_bad_credentials_are_401(authorization, world):
 
 
 def test_expired_token_is_401(world, api):
-    AccessToken.objects.filter(token=api.token).update(expires=timezone.now() - timezone.timedelta(seconds=1))
+    # Tokens are stored as their SHA-256 checksum only (RFC 9700 token storage).
+    checksum = hashlib.sha256(api.token.encode()).hexdigest()
+    AccessToken.objects.filter(token_checksum=checksum).update(expires=timezone.now() - timezone.timedelta(seconds=1))
     assert_problem(api.get("/api/v1/me/"), 401)
 
 

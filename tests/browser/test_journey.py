@@ -72,7 +72,7 @@ TEXT = {
         "cases": "Cases",
     },
     "es": {
-        "username": "Usuario",
+        "username": "Usuario o correo electrónico",
         "password": "Contraseña",
         "sign_in": "Iniciar sesión",
         "new_case": "Nuevo caso",

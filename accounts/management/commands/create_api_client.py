@@ -12,6 +12,7 @@ from django.db import transaction
 from oauth2_provider.models import Application
 
 from accounts.choices import Role
+from accounts.hashers import hash_client_secret
 from accounts.models import ApiClient, Organization
 from accounts.services import user_create
 from config.api.permissions import SCOPES
@@ -49,8 +50,9 @@ class Command(BaseCommand):
                     user=account,
                     client_type=Application.CLIENT_CONFIDENTIAL,
                     authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
-                    client_secret=secret,
-                    hash_client_secret=True,
+                    # Hashed here with the client-secret hasher (accounts/hashers.py), so DOT must not again.
+                    client_secret=hash_client_secret(secret),
+                    hash_client_secret=False,
                 )
                 ApiClient.objects.create(application=application, organization=organization, scopes=scopes)
         except ValidationError as exc:
