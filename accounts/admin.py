@@ -16,8 +16,14 @@ class OrganizationAdmin(admin.ModelAdmin):
     search_fields = ("name", "slug")
     exclude = ("supervisors_group",)
 
+    WORKING_HOURS = ("time_zone", "work_day_start", "work_day_end", "work_days")
+
     def get_readonly_fields(self, request, obj=None):
         return ("slug",) if obj else ()
+
+    def get_exclude(self, request, obj=None):
+        # A new organization starts with the default working hours; they are set on its change page.
+        return ("supervisors_group",) if obj else ("supervisors_group", *self.WORKING_HOURS)
 
     def save_model(self, request, obj, form, change):
         if change:

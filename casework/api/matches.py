@@ -8,6 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.access import API, record_accesses
 from audit.choices import EventType
 from audit.events import record_event
 from casework.models import TechnologyIndicator
@@ -63,6 +64,7 @@ class IndicatorMatchView(APIView):
             entry = found.setdefault(row["fingerprint"], {"by_sector": {}, "latest": None})
             entry["by_sector"][row["case__organization__sector"]] = row["organizations"]
             entry["latest"] = max(filter(None, [entry["latest"], row["latest"]]), default=None)
+        record_accesses(indicators, actor=request.user, channel=API)  # the case's indicators were read
         record_event(
             EventType.INDICATORS_MATCHED,
             obj=case,
