@@ -50,9 +50,17 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = ((None, {"fields": ("username", "organization", "role", "password1", "password2")}),)
 
+    actions = None  # no bulk delete: users are deactivated, never deleted (the audit trail names them)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     def save_model(self, request, obj, form, change):
+        before = User.objects.filter(pk=obj.pk).values("role", "is_active").first() if change else {}
         super().save_model(request, obj, form, change)
         services.user_sync_role_groups(user=obj)
+        if change:
+            services.user_record_admin_change(user=obj, before=before)
 
 
 class TeamForm(forms.ModelForm):

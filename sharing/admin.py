@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from sharing.models import PartnerEndpoint, SharingAgreement
+from sharing.services.agreements import agreement_record_admin_change
 
 
 @admin.register(SharingAgreement)
@@ -8,6 +9,10 @@ class SharingAgreementAdmin(admin.ModelAdmin):
     list_display = ("provider", "recipient", "status", "valid_from", "valid_until")
     list_filter = ("status", "provider", "recipient")
     list_select_related = ("provider", "recipient")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        agreement_record_admin_change(agreement=obj, created=not change)
 
 
 @admin.register(PartnerEndpoint)
