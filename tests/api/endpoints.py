@@ -112,6 +112,19 @@ def record(world: World, mine: bool) -> SharedRecord:
     return world.record(mine)
 
 
+def flag(world: World, mine: bool):
+    """An open audit flag of hope-house (mine) or metro-police."""
+    from django.utils import timezone
+
+    from audit.models import Flag
+
+    org = world.org_a if mine else world.org_b
+    now = timezone.now()
+    return Flag.objects.get_or_create(
+        organization=org, key="test", defaults={"kind": "burst", "window_start": now, "window_end": now}
+    )[0]
+
+
 # --- bodies ----------------------------------------------------------------------------------
 
 
@@ -455,6 +468,18 @@ ENDPOINTS: list[Endpoint] = [
         f"{API}/audit/events/",
         "audit:read",
         expect=expect_audit_trail,
+        role=Role.AUDITOR,
+    ),
+    Endpoint("audit-flags", "GET", f"{API}/audit/flags/", "audit:read", role=Role.AUDITOR),
+    Endpoint(
+        "audit-flag-review",
+        "POST",
+        f"{API}/audit/flags/{{id}}/review/",
+        "audit:write",
+        flag,
+        body=lambda w, mine: {"comment": "Checked with the supervisor"},
+        expect=lambda w, r, body: body["reviewed"] is True,
+        audit=events("audit.flag_reviewed", lambda w, body: body["id"]),
         role=Role.AUDITOR,
     ),
 ]
