@@ -25,8 +25,14 @@ class OrganizationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     search_fields = ("name", "slug")
     exclude = ("supervisors_group",)
 
+    WORKING_HOURS = ("time_zone", "work_day_start", "work_day_end", "work_days")
+
     def get_readonly_fields(self, request, obj=None):
         return ("slug",) if obj else ()
+
+    def get_exclude(self, request, obj=None):
+        # A new organization starts with the default working hours; they are set on its change page.
+        return ("supervisors_group",) if obj else ("supervisors_group", *self.WORKING_HOURS)
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -106,13 +112,21 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
             raise PermissionDenied("The password of an organization's user is not the operator's to set.")
         return super().user_change_password(request, id, form_url)
 
+    actions = None  # no bulk delete: users are deactivated, never deleted (the audit trail names them)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     def save_model(self, request, obj, form, change):
         if obj.organization_id and (obj.is_superuser or obj.is_staff):
             raise PermissionDenied("A user of an organization is never an operator.")
+        before = User.objects.filter(pk=obj.pk).values("role", "is_active").first() if change else {}
         super().save_model(request, obj, form, change)
         services.user_sync_role_groups(user=obj)
-        if change and not obj.is_active:
-            services.user_end_sessions_and_tokens(user=obj)
+        if change:
+            services.user_record_admin_change(user=obj, before=before)
+            if not obj.is_active:
+                services.user_end_sessions_and_tokens(user=obj)
 
 
 class TeamForm(forms.ModelForm):

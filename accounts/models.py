@@ -1,9 +1,16 @@
+import datetime
+import zoneinfo
+
 from django.contrib.auth.models import AbstractUser, Group
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
 from accounts.choices import CASE_CONTENT_ROLES, Role, Sector
+
+
+def list_of_weekdays() -> list[int]:
+    return [1, 2, 3, 4, 5]
 
 
 class Organization(models.Model):
@@ -21,12 +28,31 @@ class Organization(models.Model):
     # Holds the organization's supervisors; django-guardian grants it every case of the org.
     supervisors_group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="supervised_organization")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Working hours, for the audit trail's out-of-hours flag (audit.flags): reads outside them
+    # are queued for review. Days are ISO weekdays (1 = Monday).
+    time_zone = models.CharField(max_length=64, default="UTC", help_text="IANA name, e.g. America/New_York.")
+    work_day_start = models.TimeField(default=datetime.time(7, 0))
+    work_day_end = models.TimeField(default=datetime.time(20, 0))
+    work_days = models.JSONField(default=list_of_weekdays, help_text="ISO weekdays, 1 = Monday.")
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def get_additional_data(self) -> dict:
+        # The audit trail files this organization's changes in its own chain (audit.chain).
+        return {"organization": self.slug}
+
+    def clean(self):
+        super().clean()
+        try:
+            zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValidationError({"time_zone": "Not a known time zone."}) from exc
+        if not isinstance(self.work_days, list) or not all(d in range(1, 8) for d in self.work_days):
+            raise ValidationError({"work_days": "A list of ISO weekdays, 1 (Monday) to 7."})
 
 
 class User(AbstractUser):
@@ -59,6 +85,9 @@ class User(AbstractUser):
         if self.organization_id and (self.is_superuser or self.is_staff):
             raise ValidationError("A platform operator (staff or superuser) never belongs to an organization.")
 
+    def get_additional_data(self) -> dict:
+        return {"organization": self.organization.slug} if self.organization_id else {}
+
     @property
     def works_cases(self) -> bool:
         return self.is_active and self.organization_id is not None and self.role in CASE_CONTENT_ROLES
@@ -84,6 +113,9 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organization.slug})"
+
+    def get_additional_data(self) -> dict:
+        return {"organization": self.organization.slug}
 
     @property
     def members(self):

@@ -8,6 +8,8 @@ from django.db import transaction
 
 from accounts.choices import Role, Sector
 from accounts.models import Organization, Team, User
+from audit.choices import EventType
+from audit.events import record_event
 
 
 def _default_prefix(slug: str) -> str:
@@ -83,11 +85,38 @@ def user_create(
 def user_change_role(*, user: User, role: str) -> User:
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}."})
+    before = user.role
     user.role = role
     user.full_clean()
     user.save(update_fields=["role"])
     user_sync_role_groups(user=user)
+    if before != role:
+        record_event(EventType.ROLE_CHANGED, obj=user, organization=user.organization, **{"from": before, "to": role})
     return user
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> User:
+    """Users are deactivated, never deleted: their audit entries keep naming them. Their sessions and
+    tokens end at once."""
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        user_sync_role_groups(user=user)
+        record_event(EventType.USER_DEACTIVATED, obj=user, organization=user.organization)
+    user_end_sessions_and_tokens(user=user)
+    return user
+
+
+def user_record_admin_change(*, user: User, before: dict) -> None:
+    """The security events of an operator's change to a user in the admin (role, activity)."""
+    if before.get("role") != user.role:
+        data = {"from": before.get("role"), "to": user.role}
+        record_event(EventType.ROLE_CHANGED, obj=user, organization=user.organization, **data)
+    if before.get("is_active") and not user.is_active:
+        record_event(EventType.USER_DEACTIVATED, obj=user, organization=user.organization)
+    elif before.get("is_active") is False and user.is_active:
+        record_event(EventType.USER_REACTIVATED, obj=user, organization=user.organization)
 
 
 @transaction.atomic
@@ -103,10 +132,12 @@ def team_add_member(*, team: Team, user: User) -> None:
     if user.organization_id != team.organization_id:
         raise ValidationError({"user": "A team only has members of its own organization."})
     team.group.user_set.add(user)
+    record_event(EventType.TEAM_CHANGED, obj=user, organization=team.organization, team=team.pk, operation="add")
 
 
 def team_remove_member(*, team: Team, user: User) -> None:
     team.group.user_set.remove(user)
+    record_event(EventType.TEAM_CHANGED, obj=user, organization=team.organization, team=team.pk, operation="remove")
 
 
 def user_end_sessions_and_tokens(*, user: User) -> None:
@@ -123,16 +154,6 @@ def user_end_sessions_and_tokens(*, user: User) -> None:
     AccessToken.objects.filter(application__user=user).delete()
     AccessToken.objects.filter(user=user).delete()
     RefreshToken.objects.filter(user=user).delete()
-
-
-@transaction.atomic
-def user_deactivate(*, user: User) -> User:
-    """Deactivate (never delete: the audit trail keeps its actors) and end every session and token."""
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-    user_sync_role_groups(user=user)
-    user_end_sessions_and_tokens(user=user)
-    return user
 
 
 def _require_org_admin_of(actor: User, user: User) -> None:

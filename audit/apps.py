@@ -6,6 +6,6 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit trail"
 
     def ready(self) -> None:
-        from audit import registry
+        from audit import guards, registry, security  # noqa: F401 - signal receivers
 
         registry.register_domain_models()

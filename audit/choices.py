@@ -15,6 +15,22 @@ class EventType(StrEnum):
     MFA_REMOVED = "security.mfa_removed"
     MFA_FAILED = "security.mfa_failed"
     RECOVERY_CODE_USED = "security.recovery_code_used"
+    SIGNED_IN = "security.signed_in"
+    SIGN_IN_FAILED = "security.sign_in_failed"
+    SIGNED_OUT = "security.signed_out"
+    ROLE_CHANGED = "account.role_changed"
+    TEAM_CHANGED = "account.team_changed"
+    USER_DEACTIVATED = "account.deactivated"
+    USER_REACTIVATED = "account.reactivated"
+    AGREEMENT_CREATED = "agreement.created"
+    AGREEMENT_CHANGED = "agreement.changed"
+    AGREEMENT_EXPIRED = "agreement.expired"  # no expiry sweep of agreements yet: reserved
+    API_CLIENT_CREATED = "api.client_created"
+    API_CLIENT_REVOKED = "api.client_revoked"  # no revocation path yet: reserved
+    # The audit trail itself
+    AUDIT_FLAG_REVIEWED = "audit.flag_reviewed"
+    AUDIT_EXPORTED = "audit.exported"
+    AUDIT_RETENTION = "audit.retention"
     # Casework
     CONSENT_WITHDRAWN = "consent.withdrawn"
     INDICATORS_MATCHED = "indicators.matched"
@@ -23,6 +39,7 @@ class EventType(StrEnum):
     SHARE_REQUESTED = "share.requested"
     SHARE_EMERGENCY = "share.emergency"
     SHARE_APPROVED = "share.approved"
+    SHARE_REJECTED = "share.rejected"  # no rejection path yet: reserved
     SHARE_DELIVERED = "share.delivered"
     SHARE_DELIVERY_FAILED = "share.delivery_failed"
     SHARE_FAILED = "share.failed"

@@ -2,6 +2,8 @@ from auditlog.context import auditlog_value
 from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 
+from audit.context import correlation
+
 
 def client_address(request) -> str | None:
     """The caller's address as the audit trail records it.
@@ -19,17 +21,26 @@ def client_address(request) -> str | None:
 
 
 class AuditContextMiddleware(AuditlogMiddleware):
-    """Attaches the acting user and a trustworthy remote address to every change-log entry."""
+    """Attaches the acting user, a trustworthy remote address and a fresh correlation id (also
+    sent back as ``X-Request-ID``) to every audit entry a request writes."""
 
     @staticmethod
     def _get_remote_addr(request):
         return client_address(request)
+
+    @staticmethod
+    def _get_remote_port(request):
+        return None  # X-Forwarded-Port is as forgeable as X-Forwarded-For
 
     def __call__(self, request):
         # auditlog leaves the request's context set once the response is out; reset it so that
         # nothing after this request in the thread inherits its actor.
         token = auditlog_value.set(auditlog_value.get(None))
         try:
-            return super().__call__(request)
+            with correlation() as cid:
+                request.correlation_id = cid
+                response = super().__call__(request)
+                response["X-Request-ID"] = cid
+                return response
         finally:
             auditlog_value.reset(token)

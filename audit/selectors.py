@@ -1,27 +1,26 @@
 """The audit trail as an auditor reads it: field changes, accesses and domain events, one stream.
 
-Change and access entries are django-auditlog's; domain events are ours. Both are read newest
-first with the same filters and merged, one query each however long the trail: a page is the
-newest ``limit`` rows of the merge before a cursor time.
+Read through ``ChainLink``, the chain table that indexes every entry by organization, time,
+object, case and actor; a page is one indexed query on it plus one ``in_bulk`` per entry kind.
+Newest first; the cursor is ``(before, before_id)`` of the last entry of the previous page.
+The pages of the auditor's workspace and the CSV export use the same functions.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from auditlog.models import LogEntry
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import User
-from audit.models import DomainEvent
+from audit.chain import MODELS
+from audit.models import ChainLink, Flag, FlagEntry
 
-ACTIONS = {
-    LogEntry.Action.CREATE: "create",
-    LogEntry.Action.UPDATE: "update",
-    LogEntry.Action.DELETE: "delete",
-    LogEntry.Action.ACCESS: "access",
-}
+ACTIONS = ("create", "update", "delete", "access")
+PREFIX = {ChainLink.LOG: "change", ChainLink.EVENT: "event"}
+KIND_OF_PREFIX = {prefix: kind for kind, prefix in PREFIX.items()}
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,9 @@ class AuditFilters:
     action: str | None = None
     object_type: str | None = None
     object_id: str | None = None
+    reference: str | None = None  # a case reference: the case and everything about its parts
     channel: str | None = None
+    flagged: bool | None = None
     since: dt.datetime | None = None
     until: dt.datetime | None = None
     # Cursor: entries strictly older than (before, before_id) in the stream's order.
@@ -38,104 +39,124 @@ class AuditFilters:
     before_id: str = ""
 
 
-def _log_entries(auditor: User, f: AuditFilters):
-    slug = auditor.organization.slug
-    rows = LogEntry.objects.filter(
-        Q(additional_data__organization=slug) | Q(actor__organization=auditor.organization_id)
-    ).select_related("actor", "content_type")
+def case_id_for_reference(organization_id: int, reference: str):
+    """An auditor names a case by its reference: its id, never its content."""
+    from casework.models import Case
+
+    return Case.objects.filter(organization=organization_id, reference=reference).values_list("pk", flat=True).first()
+
+
+def links_for(auditor: User, f: AuditFilters):
+    rows = ChainLink.objects.filter(organization=auditor.organization_id)
     if f.actor:
         rows = rows.filter(actor__username=f.actor)
     if f.action:
-        codes = [code for code, name in ACTIONS.items() if name == f.action]
-        if not codes:
-            return LogEntry.objects.none()
-        rows = rows.filter(action__in=codes)
-    if f.object_type:
-        app_label, _, model = f.object_type.partition(".")
-        rows = rows.filter(content_type__app_label=app_label, content_type__model=model)
-    if f.object_id:
-        rows = rows.filter(object_pk=f.object_id)
-    if f.channel:
-        rows = rows.filter(additional_data__channel=f.channel)
-    rows = _window(rows, "timestamp", f, "change")
-    return rows.order_by("-timestamp", "-id")
-
-
-def _domain_events(auditor: User, f: AuditFilters):
-    rows = DomainEvent.objects.filter(organization=auditor.organization_id).select_related("actor", "organization")
-    if f.actor:
-        rows = rows.filter(actor__username=f.actor)
-    if f.action:
-        if f.action in ACTIONS.values():
-            return DomainEvent.objects.none()
-        rows = rows.filter(event_type=f.action)
+        rows = rows.filter(action=f.action)
     if f.object_type:
         rows = rows.filter(object_type=f.object_type)
     if f.object_id:
         rows = rows.filter(object_id=f.object_id)
+    if f.reference:
+        case_id = case_id_for_reference(auditor.organization_id, f.reference)
+        if case_id is None:
+            return ChainLink.objects.none()
+        rows = rows.filter(case_id=case_id)
     if f.channel:
-        rows = rows.filter(data__channel=f.channel)
-    rows = _window(rows, "occurred_at", f, "event")
-    return rows.order_by("-occurred_at", "-id")
-
-
-def _window(rows, field: str, f: AuditFilters, source: str):
+        rows = rows.filter(channel=f.channel)
+    if f.flagged is not None:
+        in_flag = Exists(FlagEntry.objects.filter(link=OuterRef("pk")))
+        rows = rows.filter(in_flag) if f.flagged else rows.exclude(in_flag)
     if f.since:
-        rows = rows.filter(**{f"{field}__gte": f.since})
+        rows = rows.filter(occurred_at__gte=f.since)
     if f.until:
-        rows = rows.filter(**{f"{field}__lt": f.until})
+        rows = rows.filter(occurred_at__lt=f.until)
     if f.before:
-        # Ties on the time (bulk-written accesses share one) are broken by the entry id, whose
-        # prefix orders the two sources: "event-…" after "change-…".
-        older = Q(**{f"{field}__lt": f.before})
-        cursor_source, _, cursor_pk = f.before_id.partition("-")
-        same_time = Q(**{field: f.before})
-        if cursor_source == source and cursor_pk.isdigit():
-            older |= same_time & Q(pk__lt=int(cursor_pk))
-        elif cursor_source > source:
-            older |= same_time
+        older = Q(occurred_at__lt=f.before)
+        prefix, _, entry_id = f.before_id.partition("-")
+        kind = KIND_OF_PREFIX.get(prefix)
+        cursor_link = (
+            ChainLink.objects.filter(kind=kind, entry_id=int(entry_id)).values_list("pk", flat=True).first()
+            if kind and entry_id.isdigit()
+            else None
+        )
+        if cursor_link is not None:
+            older |= Q(occurred_at=f.before, pk__lt=cursor_link)
         rows = rows.filter(older)
+    return rows.select_related("actor", "organization").order_by("-occurred_at", "-id")
+
+
+def hydrate(links: list[ChainLink]) -> list[dict]:
+    """The entries of ``links`` as the API and the pages show them (one query per entry kind)."""
+    entries = {
+        kind: model.objects.in_bulk([link.entry_id for link in links if link.kind == kind])
+        for kind, model in MODELS.items()
+    }
+    rows = []
+    for link in links:
+        entry = entries[link.kind].get(link.entry_id)
+        if entry is None:
+            continue
+        data = (entry.additional_data if link.kind == ChainLink.LOG else entry.data) or {}
+        rows.append(
+            {
+                "id": f"{PREFIX[link.kind]}-{link.entry_id:012d}",
+                "occurred_at": link.occurred_at,
+                "actor": link.actor.username
+                if link.actor
+                else (data.get("actor") or getattr(entry, "actor_username", "") or None),
+                "organization": link.organization.slug if link.organization_id else None,
+                "action": link.action,
+                "object_type": link.object_type,
+                "object_id": link.object_id,
+                "object_repr": entry.object_repr if link.kind == ChainLink.LOG else "",
+                "channel": link.channel or None,
+                "remote_addr": entry.remote_addr,
+                "correlation_id": entry.cid or None,
+                "changes": (entry.changes or {}) if link.kind == ChainLink.LOG else {},
+                "data": {k: v for k, v in data.items() if k not in ("organization", "channel", "actor")},
+            }
+        )
     return rows
 
 
 def audit_trail(*, auditor: User, filters: AuditFilters, limit: int) -> list[dict]:
-    """The newest ``limit`` entries about the auditor's organization's records and users."""
-    entries = [_from_log(e) for e in _log_entries(auditor, filters)[:limit]]
-    entries += [_from_event(e) for e in _domain_events(auditor, filters)[:limit]]
-    entries.sort(key=lambda e: (e["occurred_at"], e["id"]), reverse=True)
-    return entries[:limit]
+    """The newest ``limit`` entries about the auditor's organization."""
+    return hydrate(list(links_for(auditor, filters)[:limit]))
 
 
-def _from_log(entry: LogEntry) -> dict:
-    data = entry.additional_data or {}
-    return {
-        "id": f"change-{entry.pk:012d}",
-        "occurred_at": entry.timestamp,
-        "actor": entry.actor.username if entry.actor else None,
-        "organization": data.get("organization"),
-        "action": ACTIONS.get(entry.action, str(entry.action)),
-        "object_type": f"{entry.content_type.app_label}.{entry.content_type.model}",
-        "object_id": entry.object_pk,
-        "object_repr": entry.object_repr,
-        "channel": data.get("channel"),
-        "remote_addr": entry.remote_addr,
-        "changes": entry.changes or {},
-        "data": {k: v for k, v in data.items() if k not in ("organization", "channel")},
-    }
+def iter_trail(*, auditor: User, filters: AuditFilters, chunk: int = 1000) -> Iterator[dict]:
+    """Every entry of a filtered view, newest first, ``chunk`` at a time: constant memory."""
+    base = links_for(auditor, AuditFilters(**{**filters.__dict__, "before": None, "before_id": ""}))
+    if filters.before:
+        base = links_for(auditor, filters)
+    last = None
+    while True:
+        page = base
+        if last is not None:
+            page = page.filter(Q(occurred_at__lt=last.occurred_at) | Q(occurred_at=last.occurred_at, pk__lt=last.pk))
+        links = list(page[:chunk])
+        if not links:
+            return
+        yield from hydrate(links)
+        last = links[-1]
 
 
-def _from_event(event: DomainEvent) -> dict:
-    return {
-        "id": f"event-{event.pk:012d}",
-        "occurred_at": event.occurred_at,
-        "actor": event.actor.username if event.actor else None,
-        "organization": event.organization.slug if event.organization else None,
-        "action": event.event_type,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "object_repr": "",
-        "channel": (event.data or {}).get("channel"),
-        "remote_addr": event.remote_addr,
-        "changes": {},
-        "data": event.data or {},
-    }
+# --- the questions the workspace asks ----------------------------------------------------------
+
+
+def who_accessed_case(*, auditor: User, reference: str, limit: int = 200) -> list[dict]:
+    return audit_trail(auditor=auditor, filters=AuditFilters(reference=reference, action="access"), limit=limit)
+
+
+def what_user_accessed(*, auditor: User, username: str, limit: int = 200) -> list[dict]:
+    return audit_trail(auditor=auditor, filters=AuditFilters(actor=username, action="access"), limit=limit)
+
+
+def flags_for(auditor: User, *, reviewed: bool | None = None, kind: str | None = None):
+    """The review queue: the auditor's organization's flags, newest first, open ones by default."""
+    rows = Flag.objects.filter(organization=auditor.organization_id).select_related("subject", "review__reviewed_by")
+    if reviewed is not None:
+        rows = rows.filter(review__isnull=not reviewed)
+    if kind:
+        rows = rows.filter(kind=kind)
+    return rows.order_by("-created_at", "-id")

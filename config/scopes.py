@@ -7,5 +7,6 @@ SCOPES = {
     "shares:write": "Request, approve and revoke shares",
     "inbox:read": "Read received shared records",
     "inbox:write": "Acknowledge, accept and decline received records",
-    "audit:read": "Read the audit trail",
+    "audit:read": "Read the audit trail and its flags",
+    "audit:write": "Review audit flags",
 }

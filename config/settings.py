@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
+    # Before auditlog: its management commands (auditlogflush) are overridden by ours.
+    "audit",
     "auditlog",
     "csp",
     "django_htmx",
@@ -85,7 +87,6 @@ INSTALLED_APPS = [
     "accounts",
     "casework",
     "sharing",
-    "audit",
 ]
 
 MIDDLEWARE = [
@@ -256,6 +257,18 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Audit: identity and contact values are hidden completely, not half-masked (auditlog's default).
 AUDITLOG_MASK_CALLABLE = "audit.masking.mask_entirely"
 AUDITLOG_INCLUDE_ALL_MODELS = False
+# The correlation id of every entry is generated per request or task (audit.context), never read
+# from a client header.
+AUDITLOG_CID_GETTER = "audit.context.current_cid"
+# Retention: `manage.py audit_retention` removes entries older than this (Ny, Nd, Nh).
+CASEBRIDGE_AUDIT_RETENTION = env.str("CASEBRIDGE_AUDIT_RETENTION", default="7y")
+# The test framework (and only it, unless the operator says so) may flush the audit tables.
+CASEBRIDGE_AUDIT_ALLOW_FLUSH = env.bool("CASEBRIDGE_AUDIT_ALLOW_FLUSH", default=TESTING)
+# Unusual-access flags (audit.flags), computed by beat.
+CASEBRIDGE_FLAG_BURST_CASES = env.int("CASEBRIDGE_FLAG_BURST_CASES", default=20)
+CASEBRIDGE_FLAG_BURST_MINUTES = env.int("CASEBRIDGE_FLAG_BURST_MINUTES", default=10)
+CASEBRIDGE_FLAG_DENIALS = env.int("CASEBRIDGE_FLAG_DENIALS", default=3)
+CASEBRIDGE_FLAG_LOOKBACK_HOURS = env.int("CASEBRIDGE_FLAG_LOOKBACK_HOURS", default=48)
 
 # Celery. With no broker configured, a filesystem transport under var/ lets a real worker
 # process run beside the web process with no extra service.
@@ -305,6 +318,8 @@ CELERY_BEAT_SCHEDULE = {
     "redrive-deliveries": {"task": "sharing.tasks.redrive_deliveries", "schedule": 10.0},
     "expire-shares": {"task": "sharing.tasks.expire_shares", "schedule": 300.0},
     "consent-renewal-tasks": {"task": "casework.tasks.create_consent_renewal_tasks", "schedule": 3600.0},
+    "audit-checkpoint": {"task": "audit.tasks.write_checkpoints", "schedule": 86400.0},
+    "audit-flags": {"task": "audit.tasks.compute_flags", "schedule": 900.0},
 }
 
 # REST API (SPEC, REST API).

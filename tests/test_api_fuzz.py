@@ -47,6 +47,8 @@ from schemathesis.specs.openapi.checks import (
 from accounts.choices import Role
 from accounts.models import Organization, User
 from audit.context import acting_as
+from audit.flags import compute_flags
+from audit.models import Flag
 from casework.models import Task
 from config.wsgi import application
 from sharing import services as sharing
@@ -157,6 +159,8 @@ def _build_world() -> FuzzWorld:
         )
     run_outbox()  # the live share is delivered to metro-police, metro-police's into hope-house's inbox
     record = SharedRecord.objects.get(share=incoming)
+    compute_flags()  # the emergency share is a flag for hope-house's auditors to review
+    flag = Flag.objects.filter(organization=org).first()
     token = fetch_token(create_api_client(org, role=Role.SUPERVISOR, scopes=PARTNER_SCOPES))
     auditor_token = fetch_token(create_api_client(org, role=Role.AUDITOR, scopes=ALL_SCOPES))
     return FuzzWorld(
@@ -169,6 +173,7 @@ def _build_world() -> FuzzWorld:
             "pending": [str(pending.pk)],
             "inbox": [str(record.pk)],
             "task": [str(Task.objects.filter(case=mine.case).order_by("created_at").first().pk)],
+            "audit": [flag.pk],
         },
         survivor=str(mine.survivor.pk),
         consent=str(mine.consent.pk),
@@ -213,7 +218,8 @@ def _aim(case, world: FuzzWorld) -> None:
     params = case.path_parameters or {}
     pool = world.ids.get(kind, [])
     for name in ("id", "case_id"):
-        if pool and name in params and _is_uuid(params[name]) and roll(name, 4):
+        aimable = _is_uuid(params.get(name)) or (kind == "audit" and isinstance(params.get(name), int))
+        if pool and name in params and aimable and roll(name, 4):
             params[name] = pool[roll("which", len(pool))]
     real_case = kind == "case" and params.get("id", params.get("case_id")) in world.ids["case"]
     if path == "/indicators/matches/" and isinstance(case.query, dict) and _is_uuid(case.query.get("case")):

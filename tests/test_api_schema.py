@@ -122,6 +122,7 @@ def test_oauth2_client_credentials_with_every_scope_and_the_session(schema):
             "inbox:read",
             "inbox:write",
             "audit:read",
+            "audit:write",
         }
     )
     assert schemes["cookieAuth"]["type"] == "apiKey" and schemes["cookieAuth"]["in"] == "cookie"

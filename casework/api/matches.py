@@ -7,6 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.access import API, record_accesses
 from audit.choices import EventType
 from audit.events import record_event
 from casework.models import TechnologyIndicator
@@ -51,6 +52,7 @@ class IndicatorMatchView(APIView):
         case = case_get_for_user(user=request.user, case_id=request.query_params["case"])
         indicators = list(TechnologyIndicator.objects.filter(case=case).order_by("created_at", "id"))
         found = indicator_matches(case=case, indicators=indicators)
+        record_accesses(indicators, actor=request.user, channel=API)  # the case's indicators were read
         record_event(
             EventType.INDICATORS_MATCHED,
             obj=case,

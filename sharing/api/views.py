@@ -104,9 +104,22 @@ class ShareViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedV
 
     def base_queryset(self):
         deliveries = Delivery.objects.prefetch_related("attempt_log").order_by("created_at", "id")
-        return Share.objects.select_related("case", "recipient", "requested_by", "approved_by").prefetch_related(
-            Prefetch("deliveries", queryset=deliveries)
-        )
+        return Share.objects.select_related(
+            "case", "provider", "recipient", "requested_by", "approved_by"
+        ).prefetch_related(Prefetch("deliveries", queryset=deliveries))
+
+    def list(self, request, *args, **kwargs):
+        """Your organization's outgoing shares you may see (a disclosure list: every row read is logged)."""
+        response = super().list(request, *args, **kwargs)
+        page = getattr(self.paginator, "page", None)
+        record_accesses(page.object_list if page else [], actor=request.user, channel=API)
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        """One outgoing share with its deliveries and attempts."""
+        share = self.get_object()
+        record_accesses([share], actor=request.user, channel=API)
+        return Response(self.get_serializer(share).data)
 
     @classmethod
     def queryset_for(cls, user):

@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organization
+from audit.choices import EventType
+from audit.events import record_event
 from sharing.choices import AgreementStatus
 from sharing.models import SharingAgreement
 
@@ -38,4 +40,13 @@ def agreement_create(
     )
     agreement.full_clean()
     agreement.save()
+    agreement_record_admin_change(agreement=agreement, created=True)
     return agreement
+
+
+def agreement_record_admin_change(*, agreement: SharingAgreement, created: bool) -> None:
+    """The security event of an agreement created or changed (service or admin), for both parties'
+    auditors; the field diff is in the change log."""
+    event = EventType.AGREEMENT_CREATED if created else EventType.AGREEMENT_CHANGED
+    for organization in (agreement.provider, agreement.recipient):  # both parties' auditors see it
+        record_event(event, obj=agreement, organization=organization, status=agreement.status)

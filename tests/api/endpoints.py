@@ -129,6 +129,19 @@ def record(world: World, mine: bool) -> SharedRecord:
     return world.record(mine)
 
 
+def flag(world: World, mine: bool):
+    """An open audit flag of hope-house (mine) or metro-police."""
+    from django.utils import timezone
+
+    from audit.models import Flag
+
+    org = world.org_a if mine else world.org_b
+    now = timezone.now()
+    return Flag.objects.get_or_create(
+        organization=org, key="test", defaults={"kind": "burst", "window_start": now, "window_end": now}
+    )[0]
+
+
 # --- bodies ----------------------------------------------------------------------------------
 
 
@@ -511,6 +524,18 @@ ENDPOINTS: list[Endpoint] = [
         expect=expect_audit_trail,
         role=Role.AUDITOR,
     ),
+    Endpoint("audit-flags", "GET", f"{API}/audit/flags/", "audit:read", role=Role.AUDITOR),
+    Endpoint(
+        "audit-flag-review",
+        "POST",
+        f"{API}/audit/flags/{{id}}/review/",
+        "audit:write",
+        flag,
+        body=lambda w, mine: {"comment": "Checked with the supervisor"},
+        expect=lambda w, r, body: body["reviewed"] is True,
+        audit=events("audit.flag_reviewed", lambda w, body: body["id"]),
+        role=Role.AUDITOR,
+    ),
 ]
 
 # Endpoints about no case of the caller's organization, so without the per-caller rows; the
@@ -520,6 +545,8 @@ NOT_CASE_BOUND = {
     "organizations-list": "the partner directory (slug, name, sector), for any caller",
     "agreements-list": "the organization's sharing agreements: no case content",
     "audit-events": "the audit trail, auditors only (role rows in tests/api/test_audit_api.py)",
+    "audit-flags": "the unusual-access review queue, auditors only (tests/audit/)",
+    "audit-flag-review": "an auditor's review of a flag (tests/audit/)",
 }
 CASE_BOUND = [e for e in ENDPOINTS if e.access is not None]
 

@@ -88,7 +88,10 @@ def test_lists_cost_the_same_for_1_and_50_cases(ui_world, client, django_assert_
         build_parts(w.supervisor, assignee=w.assigned, label="More")
     fifty = {name: count_queries(client, reverse(name)) for name in ("home", "casework:case-list")}
     assert one == fifty
-    assert one["casework:case-list"] <= 12, one
+    # Session and user 2, second-factor devices 3, teams 1, count 1, page 1, assignees 1, organization
+    # 1, and the access entries with their hash-chain links 6 (savepoint, one INSERT of entries, two
+    # chain-head UPDATEs, one INSERT of links, release): 17, whatever the page holds.
+    assert one["casework:case-list"] <= 17, one
 
 
 # --- headers and markup ----------------------------------------------------------------------

@@ -15,6 +15,8 @@ from accounts.choices import Role
 from accounts.hashers import hash_client_secret
 from accounts.models import ApiClient, Organization
 from accounts.services import user_create
+from audit.choices import EventType
+from audit.events import record_event
 from config.api.permissions import SCOPES
 
 
@@ -54,7 +56,17 @@ class Command(BaseCommand):
                     client_secret=hash_client_secret(secret),
                     hash_client_secret=False,
                 )
-                ApiClient.objects.create(application=application, organization=organization, scopes=scopes)
+                client = ApiClient.objects.create(application=application, organization=organization, scopes=scopes)
+                record_event(
+                    EventType.API_CLIENT_CREATED,
+                    obj=client,
+                    organization=organization,
+                    actor=None,
+                    name=options["name"],
+                    role=options["role"],
+                    scopes=scopes,
+                    service_account=account.username,
+                )
         except ValidationError as exc:
             raise CommandError(f"API client not created: {'; '.join(exc.messages)}") from exc
         self.stdout.write(json.dumps({"client_id": application.client_id, "client_secret": secret}))

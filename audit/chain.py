@@ -1,0 +1,199 @@
+"""The hash chain: every audit entry linked to the previous entry of its organization's chain.
+
+One chain per organization (``org-<id>``) and one for entries of no organization (``platform``).
+A link's hash covers the previous link's hash, the chain, the sequence number, the entry kind and a
+canonical JSON of **every stored column** of the entry, so editing any value of an entry, removing
+or inserting one breaks the chain from there on; the signed checkpoints (``audit.checkpoints``)
+catch a cut tail.
+
+Appends to one chain are serialised by the chain's ``ChainHead`` row: ``UPDATE … SET seq = seq + n
+… RETURNING`` takes the row lock (PostgreSQL) or the write lock (SQLite) before the previous hash is
+read, so concurrent writers queue there. It runs in the entry's transaction, with a constant number
+of statements however many entries are appended (one UPDATE, one bulk INSERT, one UPDATE).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import hmac
+import json
+import uuid
+from collections import defaultdict
+
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.utils.ipv6 import clean_ipv6_address
+
+from audit.models import ChainHead, ChainLink, DomainEvent
+
+GENESIS = "0" * 64
+PLATFORM = "platform"
+LOG_ACTIONS = {
+    LogEntry.Action.CREATE: "create",
+    LogEntry.Action.UPDATE: "update",
+    LogEntry.Action.DELETE: "delete",
+    LogEntry.Action.ACCESS: "access",
+}
+MODELS = {ChainLink.LOG: LogEntry, ChainLink.EVENT: DomainEvent}
+
+
+def chain_for(organization_id: int | None) -> str:
+    return f"org-{organization_id}" if organization_id else PLATFORM
+
+
+# --- canonical form ------------------------------------------------------------------------
+
+
+def _normalise(field: models.Field, value):
+    if value is None:
+        return None
+    if isinstance(field, models.JSONField):
+        # What the database holds: the value as its encoder wrote it, read back.
+        return json.loads(json.dumps(value, cls=field.encoder))
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | decimal.Decimal):
+        return str(value)
+    if isinstance(field, models.GenericIPAddressField) and ":" in value:
+        return clean_ipv6_address(value, field.unpack_ipv4)
+    if isinstance(field, models.CharField | models.TextField):
+        return str(value)  # auditlog hands an integer pk to its CharField object_pk
+    return value
+
+
+def canonical(entry: models.Model) -> str:
+    """Every concrete column of ``entry`` as stored, as sorted compact JSON."""
+    row = {f.attname: _normalise(f, getattr(entry, f.attname)) for f in entry._meta.concrete_fields}
+    return json.dumps(row, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def link_hash(prev_hash: str, chain: str, seq: int, kind: str, entry: models.Model) -> str:
+    material = f"{prev_hash}|{chain}|{seq}|{kind}|{canonical(entry)}"
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def sign(*parts) -> str:
+    """HMAC-SHA256 of ``parts`` with the deployment's signing key (checkpoints, retention anchors)."""
+    message = "|".join(str(p) for p in parts).encode()
+    return hmac.new(settings.CASEBRIDGE_SIGNING_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+# --- what a link indexes ---------------------------------------------------------------------
+
+
+def _organization_id(slug: str | None) -> int | None:
+    """One indexed lookup per change entry (a single-row write); access entries name their
+    organization and skip it."""
+    if not slug:
+        return None
+    from accounts.models import Organization
+
+    return Organization.objects.filter(slug=slug).values_list("pk", flat=True).first()
+
+
+def _actor_organization_id(entry) -> int | None:
+    if not entry.actor_id:
+        return None
+    actor = entry._state.fields_cache.get("actor")
+    if actor is None:
+        from accounts.models import User
+
+        return User.objects.filter(pk=entry.actor_id).values_list("organization_id", flat=True).first()
+    return actor.organization_id
+
+
+def _describe_log(entry: LogEntry, organization_id: int | None) -> dict:
+    data = entry.additional_data or {}
+    content_type = entry.content_type  # ContentType's manager caches these per process
+    object_type = f"{content_type.app_label}.{content_type.model}"
+    case_id = data.get("case_id") or (entry.object_pk if object_type == "casework.case" else None)
+    if organization_id is None:
+        organization_id = _organization_id(data.get("organization")) or _actor_organization_id(entry)
+    return {
+        "organization_id": organization_id,
+        "occurred_at": entry.timestamp,
+        "actor_id": entry.actor_id,
+        "action": LOG_ACTIONS.get(entry.action, str(entry.action)),
+        "object_type": object_type,
+        "object_id": str(entry.object_pk)[:64],
+        "case_id": case_id,
+        "channel": (data.get("channel") or "")[:8],
+    }
+
+
+def _describe_event(event: DomainEvent) -> dict:
+    data = event.data or {}
+    case_id = data.get("case_id") or (event.object_id if event.object_type == "casework.case" else None)
+    return {
+        "organization_id": event.organization_id,
+        "occurred_at": event.occurred_at,
+        "actor_id": event.actor_id,
+        "action": event.event_type,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "case_id": case_id,
+        "channel": (data.get("channel") or "")[:8],
+    }
+
+
+# --- appending -------------------------------------------------------------------------------
+
+
+def _reserve(chain: str, count: int) -> tuple[int, str]:
+    """Lock ``chain``'s head and take ``count`` sequence numbers; the first one and the previous hash."""
+    table = ChainHead._meta.db_table
+    with connection.cursor() as cursor:
+        for _ in range(2):
+            cursor.execute(f"UPDATE {table} SET seq = seq + %s WHERE chain = %s RETURNING seq, hash", [count, chain])  # noqa: S608
+            row = cursor.fetchone()
+            if row is not None:
+                last, prev_hash = row
+                return last - count + 1, prev_hash
+            cursor.execute(
+                f"INSERT INTO {table} (chain, seq, hash) VALUES (%s, 0, %s) ON CONFLICT (chain) DO NOTHING",  # noqa: S608
+                [chain, GENESIS],
+            )
+    raise RuntimeError(f"chain head {chain} could not be created")
+
+
+def append(kind: str, entries: list, *, organization_id: int | None = None) -> list[ChainLink]:
+    """Link ``entries`` (saved rows of one kind) into their chains, in the caller's transaction.
+
+    ``organization_id`` names the chain when the caller knows it (access logging), saving a lookup.
+    """
+    if not entries:
+        return []
+    by_chain: dict[str, list[tuple]] = defaultdict(list)
+    for entry in entries:
+        if kind == ChainLink.LOG:
+            description = _describe_log(entry, organization_id)
+        else:
+            description = _describe_event(entry)
+        by_chain[chain_for(description["organization_id"])].append((entry, description))
+    links = []
+    with transaction.atomic(savepoint=False):
+        for chain in sorted(by_chain):  # one lock order for every writer: no deadlock between chains
+            items = by_chain[chain]
+            seq, prev_hash = _reserve(chain, len(items))
+            for entry, description in items:
+                digest = link_hash(prev_hash, chain, seq, kind, entry)
+                links.append(
+                    ChainLink(
+                        chain=chain,
+                        seq=seq,
+                        kind=kind,
+                        entry_id=entry.pk,
+                        prev_hash=prev_hash,
+                        hash=digest,
+                        **description,
+                    )
+                )
+                prev_hash, seq = digest, seq + 1
+            ChainHead.objects.filter(chain=chain).update(hash=prev_hash)
+        ChainLink.objects.bulk_create(links)
+    return links

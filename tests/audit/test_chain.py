@@ -1,0 +1,162 @@
+"""The hash chain: every entry linked, edits and removals behind the app's back found by
+``verify_audit_chain``, a cut tail found by the signed checkpoints, concurrent writers kept in one
+chain (PostgreSQL)."""
+
+import itertools
+import threading
+
+import pytest
+from auditlog.models import LogEntry
+from django.db import connection, connections
+
+from audit import chain
+from audit.access import API, record_accesses
+from audit.integrity import write_checkpoints
+from audit.models import ChainHead, ChainLink, DomainEvent
+from casework import services
+from tests.audit.helpers import build_trail, triggers_off, verify
+
+
+@pytest.fixture
+def trail(caseworker):
+    return build_trail(caseworker, cases=3)
+
+
+@pytest.mark.django_db
+def test_every_entry_is_linked_and_the_chain_verifies(trail, org):
+    assert not LogEntry.objects.exclude(pk__in=ChainLink.objects.filter(kind="log").values("entry_id")).exists()
+    assert not DomainEvent.objects.exclude(pk__in=ChainLink.objects.filter(kind="event").values("entry_id")).exists()
+    links = list(ChainLink.objects.filter(chain=chain.chain_for(org.pk)).order_by("seq"))
+    assert [link.seq for link in links] == list(range(1, len(links) + 1))
+    assert links[0].prev_hash == chain.GENESIS
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(links))
+    code, report = verify()
+    assert (code, report["ok"]) == (0, True), report
+    code, report = verify("--org", org.slug)
+    assert code == 0 and report["chains"][0]["links"] == len(links)
+
+
+@pytest.mark.django_db
+def test_access_logging_is_a_constant_number_of_statements(trail, caseworker, django_assert_max_num_queries):
+    record_accesses(trail[:1], actor=caseworker, channel=API)  # warm the content-type cache
+    with django_assert_max_num_queries(8) as one:
+        record_accesses(trail[:1], actor=caseworker, channel=API)
+    with django_assert_max_num_queries(8) as many:
+        record_accesses(trail * 10, actor=caseworker, channel=API)  # SQLite batches past 999 parameters
+    assert len(one.captured_queries) == len(many.captured_queries), [q["sql"][:60] for q in many.captured_queries]
+    inserts = [q["sql"] for q in many.captured_queries if q["sql"].lstrip().upper().startswith("INSERT")]
+    assert len(inserts) == 2  # the entries, then their links: one statement each
+
+
+def _edit_first_access(cursor):
+    entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).order_by("pk").first()
+    cursor.execute("UPDATE auditlog_logentry SET remote_addr = %s WHERE id = %s", ["198.51.100.66", entry.pk])
+    return entry
+
+
+@pytest.mark.django_db
+def test_a_row_edited_behind_the_apps_back_is_named(trail):
+    with triggers_off("auditlog_logentry") as cursor:
+        edited = _edit_first_access(cursor)
+    code, report = verify()
+    assert code == 1
+    assert report["first_broken"]["entry_id"] == edited.pk
+    assert report["first_broken"]["kind"] == "log"
+    assert "altered" in report["first_broken"]["reason"]
+
+
+@pytest.mark.django_db
+def test_a_removed_entry_and_a_removed_link_are_named(trail):
+    victim = ChainLink.objects.filter(kind="log").order_by("seq")[2]
+    with triggers_off("auditlog_logentry") as cursor:
+        cursor.execute("DELETE FROM auditlog_logentry WHERE id = %s", [victim.entry_id])
+    code, report = verify()
+    assert code == 1 and report["first_broken"]["entry_id"] == victim.entry_id
+    assert report["first_broken"]["reason"] == "entry removed"
+
+
+@pytest.mark.django_db
+def test_a_removed_middle_link_is_named(trail):
+    victim = ChainLink.objects.order_by("seq")[3]
+    with triggers_off("audit_chainlink") as cursor:
+        cursor.execute("DELETE FROM audit_chainlink WHERE id = %s", [victim.pk])
+    code, report = verify()
+    assert code == 1 and report["first_broken"]["seq"] == victim.seq + 1
+    assert "missing" in report["first_broken"]["reason"]
+
+
+@pytest.mark.django_db
+def test_a_truncated_tail_is_caught_by_the_signed_checkpoint(trail, org):
+    write_checkpoints()
+    name = chain.chain_for(org.pk)
+    tail = list(ChainLink.objects.filter(chain=name).order_by("-seq")[:3])
+    with triggers_off("audit_chainlink") as cursor, triggers_off("auditlog_logentry") as cursor2:
+        for link in tail:
+            cursor.execute("DELETE FROM audit_chainlink WHERE id = %s", [link.pk])
+            cursor2.execute("DELETE FROM auditlog_logentry WHERE id = %s", [link.entry_id])
+        # A careful attacker also rewinds the head row.
+        ChainHead.objects.filter(chain=name).update(seq=tail[-1].seq - 1, hash=tail[-1].prev_hash)
+    code, report = verify()
+    assert code == 1
+    assert "tail truncated" in report["first_broken"]["reason"]
+    assert report["first_broken"]["seq"] == tail[-1].seq
+
+
+@pytest.mark.django_db
+def test_a_forged_checkpoint_is_refused(trail, org):
+    write_checkpoints()
+    with triggers_off("audit_checkpoint") as cursor:
+        cursor.execute("UPDATE audit_checkpoint SET seq = seq - 1")
+    code, report = verify()
+    assert code == 1 and "signature" in report["first_broken"]["reason"]
+
+
+@pytest.mark.django_db
+def test_an_entry_inserted_behind_the_apps_back_is_unchained(trail):
+    entry = LogEntry.objects.order_by("pk").first()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO auditlog_logentry (content_type_id, object_pk, object_repr, action, changes_text, timestamp, "
+            "additional_data) SELECT content_type_id, object_pk, 'forged', action, '', timestamp, additional_data "
+            "FROM auditlog_logentry WHERE id = %s",
+            [entry.pk],
+        )
+    code, report = verify()
+    assert code == 1 and report["first_broken"]["reason"] == "entry not in any chain"
+
+
+WRITERS = 6
+EACH = 8
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_keep_one_valid_chain(org, caseworker):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are a PostgreSQL matter; SQLite serialises writers (CI runs this on PostgreSQL)")
+    case = services.case_create(actor=caseworker, title="shared", case_type="other")
+    start = threading.Barrier(WRITERS)
+    errors = []
+
+    def write():
+        try:
+            start.wait()
+            for _ in range(EACH):
+                record_accesses([case, case], actor=caseworker, channel=API)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write) for _ in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    name = chain.chain_for(org.pk)
+    seqs = list(ChainLink.objects.filter(chain=name).order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, len(seqs) + 1))
+    assert ChainLink.objects.filter(kind="log", action="access").count() == WRITERS * EACH * 2
+    code, report = verify()
+    assert code == 0, report
