@@ -377,3 +377,4 @@ def erase_record_payload(record: SharedRecord, reason: str, status: str = Record
     record.tombstone_reason = reason
     record.status = status
     record.save(update_fields=["payload", "erased_at", "tombstone_reason", "status", "updated_at"])
+    record.views.all().delete()  # the digests of what readers opened go with the payload
