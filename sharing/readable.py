@@ -114,7 +114,8 @@ def describe(payload: dict, *, held_back: dict[str, int] | None = None) -> dict[
                 "sensitivity": sensitivity,
                 "category": NOTE_CATEGORY[sensitivity],
                 "sent": sent_notes[sensitivity] if reason is None else 0,
-                "withheld": (held_back or {}).get(sensitivity, 0) if reason is not None else 0,
+                # Unknown (None) to a recipient: only the provider can count what it held back.
+                "withheld": (None if held_back is None else held_back.get(sensitivity, 0)) if reason is not None else 0,
                 "reason": reason,
             }
         )
@@ -130,7 +131,7 @@ def describe(payload: dict, *, held_back: dict[str, int] | None = None) -> dict[
         "notes": note_rows,
         "note_list": notes,
         "restricted_withheld": restricted,
-        "restricted_count": (held_back or {}).get(RESTRICTED, 0) if restricted else 0,
+        "restricted_count": (None if held_back is None else held_back.get(RESTRICTED, 0)) if restricted else 0,
         "needs": {"sent": len(payload.get("needs") or []), "reason": reasons.get("needs")},
         "need_list": payload.get("needs") or [],
         "indicators": {"sent": len(payload.get("indicators") or []), "reason": reasons.get("indicators")},

@@ -249,7 +249,10 @@ def share_revoke(request, case_id, share_id):
         status = 422
     log_case_read(request, case)
     return render(
-        request, "sharing/share_revoke.html", {"nav": "cases", "case": case, "share": share, "form": form}, status
+        request,
+        "sharing/share_revoke.html",
+        {"nav": "cases", "case": case, "share": share, "form": form},
+        status=status,
     )
 
 
@@ -418,7 +421,7 @@ def record_accept(request, record_id):
         request,
         "sharing/record_answer.html",
         {"nav": "inbox", "record": record, "form": form, "answer": "accept"},
-        status,
+        status=status,
     )
 
 
@@ -440,7 +443,7 @@ def record_decline(request, record_id):
         request,
         "sharing/record_answer.html",
         {"nav": "inbox", "record": record, "form": form, "answer": "decline"},
-        status,
+        status=status,
     )
 
 

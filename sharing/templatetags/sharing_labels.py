@@ -4,7 +4,7 @@ sharing counts in the navigation."""
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from casework.choices import PersonRole, Sensitivity
+from casework.choices import CaseType, NeedKind, NeedStatus, PersonRole, Priority, Sensitivity
 from sharing.choices import DataCategory, LegalBasis, Purpose, RecordStatus, ShareStatus
 
 register = template.Library()
@@ -84,6 +84,26 @@ def change_label(code):
 @register.filter
 def role_label(code):
     return _choice(PersonRole, code) if code else ""
+
+
+@register.filter
+def case_type_label(code):
+    return _choice(CaseType, code)
+
+
+@register.filter
+def priority_label(code):
+    return _choice(Priority, code)
+
+
+@register.filter
+def need_label(code):
+    return _choice(NeedKind, code)
+
+
+@register.filter
+def need_status_label(code):
+    return _choice(NeedStatus, code)
 
 
 @register.filter

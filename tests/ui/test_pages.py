@@ -103,6 +103,7 @@ def test_csp_no_store_and_no_inline_script_or_style(ui_page, ui_world, client):
     policy = response["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "unsafe-inline" not in policy and "unsafe-eval" not in policy
     assert "no-store" in response["Cache-Control"]
+    assert response["Content-Type"].split(";")[0] in ("text/html", "text/csv"), response["Content-Type"]
     html = response.content.decode()
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "inline script"
     assert not re.search(r"<style\b", html), "inline style element"
