@@ -262,3 +262,21 @@ def test_a_caseworker_sees_only_the_inbox_records_assigned_to_them(client, ui_wo
 
 def test_matrix_is_not_empty():
     assert len(list(itertools.chain(MATRIX))) == 14
+
+
+@pytest.mark.django_db
+def test_sharing_pages_and_refusals_in_spanish(client, org, caseworker, partners):
+    with acting_as(caseworker):
+        case, _ = shareable_case(caseworker, minor=True)
+    narrow = OrganizationFactory(slug="narrow", name="Narrow", sector=Sector.NGO, case_prefix="NAR")
+    agreement(org, narrow, purposes=["services"])
+    client.force_login(caseworker)
+    client.post(reverse("set_language"), {"language": "es", "next": "/"})
+    assert "Compartir este caso" in client.get(reverse("casework:case-detail", args=[case.pk])).content.decode()
+    refused = wizard(
+        client, case, step="basis", recipient="narrow", purpose="investigation", legal_basis="emergency",
+        justification="x",
+    )  # fmt: skip
+    assert "Ningún acuerdo de intercambio vigente con narrow cubre la finalidad «Investigación»" in (
+        refused.content.decode()
+    )
