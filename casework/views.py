@@ -246,7 +246,7 @@ def case_create(request):
     return render(request, "casework/case_create.html", {"nav": "new", "form": form}, status=status)
 
 
-SECTION_NAMES = ("tasks", "persons", "notes", "needs", "indicators", "consents")
+SECTION_NAMES = ("tasks", "persons", "notes", "needs", "indicators", "consents", "shares")
 
 
 def section_context(request, case: Case, name: str, form=None, **extra) -> dict:
@@ -314,6 +314,16 @@ def section_context(request, case: Case, name: str, form=None, **extra) -> dict:
         context["form"] = form or forms.ConsentForm(
             initial=version, persons=survivors, user=user, auto_id="id_consent_%s"
         )
+    elif name == "shares":
+        from sharing import selectors as sharing_selectors
+        from sharing.choices import REVOCABLE_SHARE_STATUSES, ShareStatus
+
+        shares = list(sharing_selectors.shares_of_case(actor=user, case=case))
+        context["shares"] = shares
+        context["may_share"] = sharing_selectors.may_share(actor=user, case=case)
+        context["revocable"] = REVOCABLE_SHARE_STATUSES
+        # Polled while a share is on its way; the polling stops once every share has settled.
+        context["polling"] = any(s.status in (ShareStatus.QUEUED, ShareStatus.PENDING_APPROVAL) for s in shares)
     elif name == "tasks":
         tasks = list(
             Task.objects.restrict(user)

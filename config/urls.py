@@ -9,6 +9,7 @@ admin.site.site_title = "Casebridge operations"
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("casework.urls")),
+    path("", include("sharing.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api.urls")),

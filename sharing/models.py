@@ -21,7 +21,7 @@ from sharing.choices import (
     RecordStatus,
     ShareStatus,
 )
-from sharing.querysets import SharedRecordQuerySet, ShareQuerySet
+from sharing.querysets import DisclosureQuerySet, RecordViewQuerySet, SharedRecordQuerySet, ShareQuerySet
 
 
 class SharingAgreementQuerySet(models.QuerySet):
@@ -246,3 +246,70 @@ class SharedRecord(models.Model):
 
     def get_additional_data(self) -> dict:
         return {"organization": self.recipient.slug, "source_organization": self.source_organization.slug}
+
+
+class Disclosure(models.Model):
+    """One version of a share that reached its recipient: a line of the accounting of disclosures.
+
+    Written by the delivery worker when a version is delivered (``sharing.services.disclosures``),
+    never edited. It keeps what was disclosed — never the payload itself: the recipient, the
+    basis, the categories, per person of the case what was sent and what was withheld (and why),
+    and the SHA-256 of the exact bytes delivered, so that "who was given what about me, when, and
+    on what basis" has an answer for every survivor. Revocation is read from the share.
+    """
+
+    share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="disclosures")
+    case = models.ForeignKey("casework.Case", on_delete=models.CASCADE, related_name="disclosures")
+    delivery = models.OneToOneField(
+        Delivery, on_delete=models.SET_NULL, null=True, blank=True, related_name="disclosure"
+    )
+    version = models.PositiveIntegerField()
+    channel = models.CharField(max_length=16, choices=DeliveryChannel.choices)
+    delivered_at = models.DateTimeField()
+    recipient = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    legal_basis = models.CharField(max_length=32, choices=LegalBasis.choices)
+    purpose = models.CharField(max_length=32, choices=Purpose.choices)
+    consent = models.ForeignKey(
+        "casework.Consent", on_delete=models.PROTECT, null=True, blank=True, related_name="disclosures"
+    )
+    categories = models.JSONField(default=list, help_text="The data categories the payload carried.")
+    # [{"person": our person id, "token": the recipient's pseudonym for them, "role",
+    #   "sent": [{"field", "as": included|pseudonymised|generalised, "reason"}, …],
+    #   "withheld": [{"field", "category", "reason"}, …]}, …]
+    persons = models.JSONField(default=list)
+    # Manifest entries about the case rather than a person (needs, notes by sensitivity, indicators).
+    withheld = models.JSONField(default=list)
+    # {"notes": {sensitivity: sent}, "notes_withheld": {sensitivity: held back}, "needs": n, "indicators": n}
+    counts = models.JSONField(default=dict)
+    payload_sha256 = models.CharField(max_length=64, help_text="SHA-256 of the exact bytes delivered.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DisclosureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["delivered_at", "id"]
+        indexes = [models.Index(fields=["case", "delivered_at"])]
+        constraints = [models.UniqueConstraint(fields=["share", "version"], name="disclosure_one_per_version")]
+
+    def __str__(self) -> str:
+        return f"Disclosure of {self.share_id} v{self.version} to {self.recipient_id}"
+
+
+class RecordView(models.Model):
+    """The version of a received record a user last opened, and a keyed digest of each of its
+    parts, so that a new version can say what changed since. Digests, not content: nothing of the
+    record is kept twice, and the digests are deleted with the payload."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    record = models.ForeignKey(SharedRecord, on_delete=models.CASCADE, related_name="views")
+    version = models.PositiveIntegerField()
+    digests = models.JSONField(default=dict)
+    opened_at = models.DateTimeField(default=timezone.now)
+
+    objects = RecordViewQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "record"], name="record_view_one_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} opened {self.record_id} v{self.version}"

@@ -30,3 +30,21 @@ class SharedRecordQuerySet(models.QuerySet):
         if user.role == Role.SUPERVISOR:
             return self.filter(mine)
         return self.filter(mine, assigned_to=user.pk)
+
+
+class DisclosureQuerySet(models.QuerySet):
+    def restrict(self, user, action: Action | str = Action.VIEW):
+        """The accounting of disclosures of the cases the user may view: it belongs to the case."""
+        from casework.models import Case
+
+        if Action(action) != Action.VIEW:
+            raise ValueError(f"{action!r} is not an action on a disclosure.")
+        return self.filter(case__in=Case.objects.restrict(user, action).values("pk"))
+
+
+class RecordViewQuerySet(models.QuerySet):
+    def restrict(self, user, action: Action | str = Action.VIEW):
+        """What a user last opened of the records they may see: their own rows only."""
+        from sharing.models import SharedRecord
+
+        return self.filter(user=user.pk, record__in=SharedRecord.objects.restrict(user, action).values("pk"))

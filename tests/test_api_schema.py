@@ -141,7 +141,7 @@ def test_every_operation_names_the_scope_it_needs(schema):
     }
     for path, method, operation in operations(schema):
         first = path.removeprefix(API).strip("/").split("/")[0]
-        resource = "shares" if re.search(r"/(shares|share-preview)/$", path) else resources.get(first)
+        resource = "shares" if re.search(r"/(shares|share-preview|disclosures)/$", path) else resources.get(first)
         expected = [f"{resource}:{'read' if method == 'get' else 'write'}"] if resource else []
         oauth2 = [requirement["oauth2"] for requirement in operation["security"] if "oauth2" in requirement]
         assert oauth2 == [expected], (method, path)

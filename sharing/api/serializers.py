@@ -97,3 +97,68 @@ class DeclineSerializer(StrictSerializer):
 
 class AssignSerializer(StrictSerializer):
     assigned_to = serializers.CharField(allow_null=True, help_text="Username, or null to unassign.")
+
+
+class DisclosedFieldSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    reason = serializers.CharField(allow_null=True, help_text="Why it was not sent as is (null when included).")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # ``as`` is a Python keyword: declared here rather than as a class attribute.
+        fields["as"] = serializers.CharField(help_text="included, pseudonymised or generalised (an age band).")
+        return fields
+
+
+class WithheldFieldSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="The field, or `*` for a person left out entirely.")
+    category = serializers.CharField()
+    reason = serializers.CharField(help_text="policy, agreement or consent.")
+
+
+class DisclosedPersonSerializer(serializers.Serializer):
+    person = serializers.UUIDField(allow_null=True, help_text="The person of the case (our id).")
+    token = serializers.CharField(help_text="The token the recipient knows the person by.")
+    role = serializers.CharField()
+    sent = DisclosedFieldSerializer(many=True)
+    withheld = WithheldFieldSerializer(many=True)
+
+
+class ManifestEntrySerializer(serializers.Serializer):
+    path = serializers.CharField()
+    category = serializers.CharField()
+    action = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class DisclosureSerializer(serializers.Serializer):
+    """One version of a share delivered to its recipient: a line of the accounting of disclosures."""
+
+    id = serializers.IntegerField()
+    share = serializers.UUIDField(source="share_id")
+    version = serializers.IntegerField()
+    recipient = SlugReference("slug")
+    recipient_sector = serializers.CharField(source="recipient.sector")
+    channel = serializers.CharField()
+    delivered_at = serializers.DateTimeField()
+    legal_basis = serializers.CharField()
+    consent = serializers.UUIDField(source="consent_id", allow_null=True)
+    purpose = serializers.CharField()
+    categories = serializers.ListField(child=serializers.CharField())
+    persons = DisclosedPersonSerializer(many=True)
+    withheld = ManifestEntrySerializer(many=True, help_text="What of the case (not of a person) was withheld.")
+    payload_sha256 = serializers.CharField(help_text="SHA-256 of the exact bytes delivered.")
+    revoked_at = serializers.SerializerMethodField()
+    revocation_reason = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_revoked_at(self, obj):
+        share = obj.share
+        if share.status in ("revoked", "expired") and share.ended_at:
+            return serializers.DateTimeField().to_representation(share.ended_at)
+        return None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_revocation_reason(self, obj):
+        share = obj.share
+        return share.ended_reason if share.status in ("revoked", "expired") else None

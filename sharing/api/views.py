@@ -21,12 +21,13 @@ from sharing.api.serializers import (
     AcceptSerializer,
     AssignSerializer,
     DeclineSerializer,
+    DisclosureSerializer,
     RevokeSerializer,
     SharedRecordSerializer,
     ShareRequestSerializer,
     ShareSerializer,
 )
-from sharing.models import Delivery, Share, SharedRecord
+from sharing.models import Delivery, Disclosure, Share, SharedRecord
 from sharing.services.shares import resolve_recipient, share_preview
 
 
@@ -211,3 +212,30 @@ class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedV
             if assignee is None:
                 raise ValidationError({"assigned_to": ["No such user in your organization."]})
         return self._answer(services.record_assign, assignee=assignee)
+
+
+class CaseDisclosureViewSet(RestrictedViewSet):
+    """``GET /cases/{id}/disclosures/``: the accounting of disclosures of a case."""
+
+    model = Disclosure
+    serializer_class = DisclosureSerializer
+    scope_resource = "shares"
+    select_related = ("share", "recipient")
+
+    def get_queryset(self):
+        from config.api.viewsets import generating_schema
+
+        if generating_schema(self):
+            return Disclosure.objects.none()
+        return super().get_queryset().filter(case=self.kwargs["case_id"]).order_by("delivered_at", "id")
+
+    def list(self, request, case_id):
+        """Every version of a share of the case that reached its recipient, oldest first: recipient,
+        time, legal basis, consent, purpose, categories, per person what was sent and what was
+        withheld (and why), the SHA-256 of the exact bytes delivered, and the revocation if any.
+        A share that never delivered disclosed nothing and is not listed. Reading it is logged."""
+        case_get_for_user(user=request.user, case_id=case_id)
+        page = self.paginate_queryset(self.get_queryset())
+        # One entry per disclosure read, each naming its case, as every other list does.
+        record_accesses(page, actor=request.user, channel=API)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -150,11 +150,19 @@ def _deliver_to_inbox(delivery: Delivery, share: Share) -> str:
         record.version = share.version
         record.payload = payload
         record.save(update_fields=["version", "payload", "updated_at"])
-    _mark_delivered(delivery, share, now=now, duration=time.monotonic() - started, status_code=None)
+    _mark_delivered(delivery, share, now=now, duration=time.monotonic() - started, status_code=None, payload=payload)
     return "delivered"
 
 
-def _mark_delivered(delivery: Delivery, share: Share, *, now, duration: float, status_code: int | None) -> None:
+def _mark_delivered(
+    delivery: Delivery, share: Share, *, now, duration: float, status_code: int | None, payload: dict | None = None
+) -> None:
+    if delivery.kind == DeliveryKind.VERSION:
+        # The accounting of disclosures, from the exact bytes delivered (the webhook body is
+        # read before it is discarded below).
+        from sharing.services.disclosures import disclosure_record
+
+        disclosure_record(delivery=delivery, share=share, delivered_at=now, payload=payload)
     delivery.status = DeliveryStatus.DELIVERED
     delivery.delivered_at = now
     delivery.body = ""  # the recipient has it; we keep no second copy of case content
@@ -370,3 +378,4 @@ def erase_record_payload(record: SharedRecord, reason: str, status: str = Record
     record.tombstone_reason = reason
     record.status = status
     record.save(update_fields=["payload", "erased_at", "tombstone_reason", "status", "updated_at"])
+    record.views.all().delete()  # the digests of what readers opened go with the payload

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from audit.choices import EventType
@@ -109,3 +110,34 @@ def record_assign(*, actor: User, record: SharedRecord, assignee: User | None) -
         assigned_to=assignee.username if assignee else None,
     )
     return record
+
+
+@transaction.atomic
+def record_opened(*, actor: User, record: SharedRecord) -> tuple[int | None, list[dict]]:
+    """Remember the version ``actor`` opens now; say what changed since the version they opened
+    last (None and [] the first time, or when it is the same version).
+
+    Kept as keyed digests of the payload's parts, never content; they go with the payload when
+    the record is erased.
+    """
+    from sharing.models import RecordView
+    from sharing.readable import changes_since, part_digests
+    from sharing.redaction import pseudonym_key
+
+    views = RecordView.objects.restrict(actor).filter(record=record)
+    previous = views.first()
+    if record.payload is None:
+        views.delete()
+        return None, []
+    digests = part_digests(record.payload, pseudonym_key())
+    changes: list[dict] = []
+    last_version = None
+    if previous is not None and previous.version != record.version:
+        last_version = previous.version
+        changes = changes_since(previous.digests, digests)
+    if previous is None:
+        RecordView.objects.create(user=actor, record=record, version=record.version, digests=digests)
+    elif previous.version != record.version or previous.digests != digests:
+        previous.version, previous.digests, previous.opened_at = record.version, digests, timezone.now()
+        previous.save(update_fields=["version", "digests", "opened_at"])
+    return last_version, changes

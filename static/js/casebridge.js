@@ -8,6 +8,9 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
     if (!target) return;
+    // A section that refreshes itself (polling) never takes the focus away from the reader.
+    var source = event.detail.elt;
+    if (source && source.hasAttribute && source.hasAttribute("data-poll")) return;
     var focusable = target.querySelector("[data-focus-after-swap]") || target.querySelector("h2");
     if (focusable) {
       if (!focusable.hasAttribute("tabindex")) focusable.setAttribute("tabindex", "-1");

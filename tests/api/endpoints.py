@@ -208,6 +208,14 @@ def expect_list(rows: Callable[[World], list]):
     return check
 
 
+def expect_disclosures(world, response, body):
+    """Case A's one delivered share is its one disclosure, hashed and per person."""
+    (row,) = body["results"]
+    assert row["share"] == str(world.share_a.pk) and row["version"] == 1
+    assert len(row["payload_sha256"]) == 64 and row["persons"]
+    assert row["revoked_at"] is None
+
+
 def expect_share_created(world, response, body):
     created_share = Share.objects.select_related("requested_by").get(pk=body["id"])
     assert created_share.status == "queued"
@@ -407,6 +415,15 @@ ENDPOINTS: list[Endpoint] = [
         expect=expect_share_created,
         audit=events("share.requested", created),
         access=Action.SHARE,
+    ),
+    Endpoint(
+        "case-disclosures",
+        "GET",
+        f"{API}/cases/{{id}}/disclosures/",
+        "shares:read",
+        case,
+        expect=expect_disclosures,
+        access=Action.VIEW,
     ),
     Endpoint(
         "shares-list",

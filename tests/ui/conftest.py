@@ -89,6 +89,53 @@ class UiWorld:
         self.foreign = UserFactory(organization=self.org_b, role=Role.SUPERVISOR, username="sup@metro.example")
         self.a = build_parts(self.supervisor, assignee=self.assigned, label="Alpha")
         self.b = build_parts(self.foreign, assignee=self.foreign, label="Zulu")
+        self.build_sharing()
+
+    def build_sharing(self):
+        """A third organization (child welfare) that hope-house shares with and receives from:
+        a delivered share of case A, an emergency share of case A awaiting approval, and a record
+        received from the partner's case, assigned to hope-house's assigned caseworker."""
+        from sharing.models import SharedRecord
+        from sharing.services import record_assign, share_request
+        from tests.sharing_helpers import agreement, run_outbox
+
+        self.org_c = OrganizationFactory(
+            slug="county-cws", name="County CWS", sector=Sector.CHILD_WELFARE, case_prefix="CWS"
+        )
+        self.partner = UserFactory(organization=self.org_c, role=Role.SUPERVISOR, username="sup@cws.example")
+        agreement(self.org_a, self.org_c)
+        agreement(self.org_c, self.org_a)
+        self.c = build_parts(self.partner, assignee=self.partner, label="Charlie")
+        with acting_as(self.supervisor):
+            self.share = share_request(
+                actor=self.supervisor,
+                case=self.a.case,
+                recipient=self.org_c,
+                purpose="services",
+                legal_basis="emergency",
+                justification="Seen with the suspect.",
+            )
+            self.pending = share_request(
+                actor=self.assigned,
+                case=self.a.case,
+                recipient=self.org_c,
+                purpose="child_protection",
+                legal_basis="emergency",
+                justification="Imminent risk tonight.",
+            )
+        with acting_as(self.partner):
+            received = share_request(
+                actor=self.partner,
+                case=self.c.case,
+                recipient=self.org_a,
+                purpose="services",
+                legal_basis="emergency",
+                justification="Needs a bed.",
+            )
+        run_outbox()
+        self.record = SharedRecord.objects.get(share=received)
+        with acting_as(self.supervisor):
+            record_assign(actor=self.supervisor, record=self.record, assignee=self.assigned)
 
     def user(self, who: str) -> User | None:
         return None if who == "anonymous" else getattr(self, who)

@@ -35,6 +35,7 @@ WORKSPACE = {
 }
 START = dict.fromkeys(USERS, 200) | {"anonymous": LOGIN}
 SUPERVISOR_PAGE = CASE_PAGE | {"assigned": 403, "unassigned": 403}
+SUPERVISOR_WORKSPACE = WORKSPACE | {"assigned": 403, "unassigned": 403}
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,10 @@ class Page:
     expected: dict = field(default_factory=lambda: dict(CASE_PAGE))
     method: str = "GET"
     body: Callable | None = None
-    shows_case: bool = True  # one case's content: exactly one access entry per request
+    shows_case: bool = True  # one object's content: exactly one access entry per request
     ok: int = 200  # what a permitted request answers (a POST redirects)
+    shows: Callable = lambda w: w.a.case  # the object whose access entry that is
+    scales: bool = True  # only the case in the URL: the same page for a case with 50 of each part
 
     def __str__(self) -> str:
         return self.name
@@ -53,6 +56,14 @@ class Page:
 
 def case(w):
     return [w.a.case.pk]
+
+
+def record(w):
+    return [w.record.pk]
+
+
+def shows_record(w):
+    return w.record
 
 
 PAGES = [
@@ -85,6 +96,28 @@ PAGES = [
         lambda w: [w.a.case.pk, w.a.task.pk],
         method="POST",
         body=lambda w: {"version": w.a.case.version, "done": "true"},
+        ok=302,
+        shows_case=False,
+    ),
+    # Sharing in the browser.
+    Page("sharing:share-start", case),
+    Page("sharing:shares-section", case),
+    Page("sharing:share-revoke", lambda w: [w.a.case.pk, w.share.pk], scales=False),
+    Page("sharing:disclosures", case),
+    Page("sharing:disclosures-csv", case),
+    Page("sharing:approvals", expected=SUPERVISOR_WORKSPACE, shows_case=False),
+    Page("sharing:approval-detail", lambda w: [w.pending.pk], SUPERVISOR_PAGE, scales=False),
+    Page("sharing:inbox", expected=WORKSPACE, shows_case=False),
+    Page("sharing:record-detail", record, shows=shows_record, scales=False),
+    Page("sharing:record-accept", record, shows=shows_record, scales=False),
+    Page("sharing:record-decline", record, shows=shows_record, scales=False),
+    Page("sharing:record-acknowledge", record, method="POST", body=lambda w: {}, ok=302, shows_case=False),
+    Page(
+        "sharing:record-assign",
+        record,
+        SUPERVISOR_PAGE,
+        method="POST",
+        body=lambda w: {"assigned_to": w.assigned.pk},
         ok=302,
         shows_case=False,
     ),
