@@ -7,7 +7,9 @@ endpoint reads many objects, so the rows are written here in one bulk insert ins
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
+from contextvars import ContextVar
 
 from auditlog.context import auditlog_value
 from auditlog.models import LogEntry
@@ -17,11 +19,24 @@ from django.utils import timezone
 UI = "ui"
 API = "api"
 
+# Only ``manage.py bench`` suspends access logging (to measure what it costs), through its own
+# middleware, which production settings never install.
+_suspended: ContextVar[bool] = ContextVar("casebridge_access_logging_suspended", default=False)
+
+
+@contextlib.contextmanager
+def access_logging_suspended():
+    token = _suspended.set(True)
+    try:
+        yield
+    finally:
+        _suspended.reset(token)
+
 
 def record_accesses(objects: Iterable, *, actor, channel: str, organization_slug: str | None = None) -> int:
     """Log that ``actor`` read each of ``objects`` through ``channel`` (``ui`` or ``api``)."""
     objects = list(objects)
-    if not objects:
+    if not objects or _suspended.get():
         return 0
     context = auditlog_value.get(None) or {}
     now = timezone.now()
