@@ -8,7 +8,9 @@ into the hash chain with a constant number of statements (``audit.chain.append``
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
+from contextvars import ContextVar
 
 from auditlog.cid import get_cid
 from auditlog.context import auditlog_value
@@ -23,12 +25,25 @@ from audit.models import ChainLink
 UI = "ui"
 API = "api"
 
+# Only ``manage.py bench`` suspends access logging (to measure what it costs), through its own
+# middleware, which production settings never install.
+_suspended: ContextVar[bool] = ContextVar("casebridge_access_logging_suspended", default=False)
+
+
+@contextlib.contextmanager
+def access_logging_suspended():
+    token = _suspended.set(True)
+    try:
+        yield
+    finally:
+        _suspended.reset(token)
+
 
 def record_accesses(objects: Iterable, *, actor, channel: str, organization_slug: str | None = None, **data) -> int:
     """Log that ``actor`` read each of ``objects`` through ``channel`` (``ui`` or ``api``): one
     entry per object per call, however many objects (one INSERT for the entries)."""
     objects = list(objects)
-    if not objects:
+    if not objects or _suspended.get():
         return 0
     context = auditlog_value.get(None) or {}
     cid = get_cid()

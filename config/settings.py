@@ -110,6 +110,12 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# ``manage.py bench`` only: counts queries per response and lets it measure a read without its
+# access entry (config/bench/middleware.py). Off unless the bench starts the server.
+CASEBRIDGE_BENCH = env.bool("CASEBRIDGE_BENCH", default=False)
+if CASEBRIDGE_BENCH:
+    MIDDLEWARE.insert(0, "config.bench.middleware.BenchMiddleware")
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
@@ -139,6 +145,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Named per process so that two test runs in one checkout do not share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Persistent connections: a request reuses its worker's connection instead of opening one (a new
+# PostgreSQL connection costs more than most of our queries); checked before reuse.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CASEBRIDGE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT for these short OLTP queries: PostgreSQL decides on JIT from the planner's cost, and
+    # compiling a count it misestimates costs more than running it (README, "Performance").
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["options"] = " ".join(
+        filter(None, [DATABASES["default"]["OPTIONS"].get("options"), "-c jit=off"])
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
