@@ -412,6 +412,11 @@ def _picks_sql(spec: SetSpec) -> str:
 
 def _audit_trail_postgres(spec: SetSpec, progress, accesses: int, events: int) -> None:
     case_type = ContentType.objects.get_for_model(_case_model()).pk
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(max(id), 0) FROM auditlog_logentry")
+        log_mark = cursor.fetchone()[0]
+        cursor.execute("SELECT coalesce(max(id), 0) FROM audit_domainevent")
+        event_mark = cursor.fetchone()[0]
     chunk = 500_000
     done = 0
     total = accesses + events
@@ -444,23 +449,81 @@ def _audit_trail_postgres(spec: SetSpec, progress, accesses: int, events: int) -
         picks = cursor.fetchone()[0]
         cursor.execute(
             """
-            INSERT INTO audit_domainevent (occurred_at, event_type, actor_id, organization_id, object_type,
-                object_id, data, remote_addr)
+            INSERT INTO audit_domainevent (occurred_at, event_type, actor_id, actor_username, organization_id,
+                object_type, object_id, data, remote_addr, cid)
             SELECT now() - ((g * 7 %% 157680000) * interval '1 second'),
-                   CASE WHEN g %% 2 = 0 THEN 'indicator.match_checked' ELSE 'share.requested' END,
-                   p.user_id, p.org_id, 'casework.case', p.case_id, '{"channel": "api"}'::jsonb, '10.0.0.1'
+                   CASE WHEN g %% 2 = 0 THEN 'indicators.matched' ELSE 'share.requested' END,
+                   p.user_id, p.email, p.org_id, 'casework.case', p.case_id, '{"channel": "api"}'::jsonb,
+                   '10.0.0.1', ''
             FROM generate_series(1::bigint, %s::bigint) g
             JOIN bench_pick p ON p.n = (g * 2654435761) %% %s
             """,
             [events, picks],
         )
+        _link_trail_sql(cursor, log_mark, event_mark)
     progress.step(f"{spec.key}: audit trail", total, total)
+
+
+# The auditor's questions read the chain's link table (``audit.ChainLink``), so the synthetic trail
+# gets links too, numbered on from each organization's chain head. Their hashes are placeholders:
+# hashing five million rows one after another would dominate the build, and what is measured is
+# reading the trail, not verifying it (``verify_audit_chain`` reports a bench database as broken).
+_PLACEHOLDER = "0" * 64
+
+
+def _link_trail_sql(cursor, log_mark: int, event_mark: int) -> None:
+    cursor.execute(
+        """
+        INSERT INTO audit_chainhead (chain, seq, hash)
+        SELECT DISTINCT 'org-' || o.id, 0, %s FROM accounts_organization o
+        ON CONFLICT (chain) DO NOTHING
+        """,
+        [_PLACEHOLDER],
+    )
+    for kind, source in (
+        (
+            "log",
+            """SELECT l.id AS entry_id, o.id AS org_id, l.timestamp AS occurred_at, l.actor_id, 'access' AS action,
+                      'casework.case' AS object_type, l.object_pk AS object_id, l.object_pk::uuid AS case_id,
+                      l.additional_data->>'channel' AS channel
+               FROM auditlog_logentry l JOIN accounts_organization o ON o.slug = l.additional_data->>'organization'
+               WHERE l.id > %s""",
+        ),
+        (
+            "event",
+            """SELECT e.id, e.organization_id, e.occurred_at, e.actor_id, e.event_type, e.object_type, e.object_id,
+                      e.object_id::uuid, e.data->>'channel'
+               FROM audit_domainevent e WHERE e.id > %s""",
+        ),
+    ):
+        mark = log_mark if kind == "log" else event_mark
+        cursor.execute(
+            f"""
+            INSERT INTO audit_chainlink (chain, seq, kind, entry_id, organization_id, occurred_at, actor_id, action,
+                object_type, object_id, case_id, channel, prev_hash, hash)
+            SELECT 'org-' || s.org_id, h.seq + row_number() OVER (PARTITION BY s.org_id ORDER BY s.entry_id), %s,
+                   s.entry_id, s.org_id, s.occurred_at, s.actor_id, s.action, s.object_type, s.object_id, s.case_id,
+                   coalesce(s.channel, ''), %s, %s
+            FROM ({source}) AS s (entry_id, org_id, occurred_at, actor_id, action, object_type, object_id, case_id,
+                                  channel)
+            JOIN audit_chainhead h ON h.chain = 'org-' || s.org_id
+            """,  # noqa: S608 - fixed SQL, values as parameters
+            [kind, _PLACEHOLDER, _PLACEHOLDER, mark],
+        )
+        cursor.execute(
+            """
+            UPDATE audit_chainhead h SET seq = m.top
+            FROM (SELECT chain, max(seq) AS top FROM audit_chainlink GROUP BY chain) m
+            WHERE m.chain = h.chain AND m.top > h.seq
+            """
+        )
 
 
 def _audit_trail_python(spec: SetSpec, progress, rng: random.Random, accesses: int, events: int) -> None:
     from auditlog.models import LogEntry
 
-    from audit.models import DomainEvent
+    from audit import chain
+    from audit.models import ChainLink, DomainEvent
     from casework.models import Case
 
     case_type = ContentType.objects.get_for_model(Case)
@@ -493,6 +556,7 @@ def _audit_trail_python(spec: SetSpec, progress, rng: random.Random, accesses: i
             )
         with transaction.atomic():
             LogEntry.objects.bulk_create(rows, batch_size=500)
+            chain.append(ChainLink.LOG, rows)
         done += size
         progress.step(f"{spec.key}: audit trail", done, total)
     rows = []
@@ -501,7 +565,7 @@ def _audit_trail_python(spec: SetSpec, progress, rng: random.Random, accesses: i
         rows.append(
             DomainEvent(
                 occurred_at=now - dt.timedelta(seconds=rng.randrange(YEARS * 365 * 86400)),
-                event_type="indicator.match_checked",
+                event_type="indicators.matched",
                 actor_id=user_id,
                 organization_id=org_id,
                 object_type="casework.case",
@@ -512,6 +576,7 @@ def _audit_trail_python(spec: SetSpec, progress, rng: random.Random, accesses: i
         )
     with transaction.atomic():
         DomainEvent.objects.bulk_create(rows, batch_size=500)
+        chain.append(ChainLink.EVENT, rows)
     progress.step(f"{spec.key}: audit trail", total, total)
 
 

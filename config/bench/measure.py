@@ -108,6 +108,10 @@ class Server:
             DJANGO_ALLOWED_HOSTS="127.0.0.1",
             CASEBRIDGE_BENCH="1",
             CASEBRIDGE_API_RATE="100000000/minute",
+            # Plain HTTP on loopback, and signed-in sessions made directly: what is measured is the
+            # work of each read, not the HTTPS redirect or the second-factor step of signing in.
+            CASEBRIDGE_SSL_REDIRECT="0",
+            CASEBRIDGE_MFA_REQUIRED="off",
         )
         # DEBUG off serves static files through the manifest storage: collect them first.
         subprocess.run(
