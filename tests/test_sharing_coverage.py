@@ -89,3 +89,41 @@ def test_mandatory_report_to_police_withholds_the_adult(org, caseworker, police)
     assert "Rex" in dumped, "the suspect is named for police"
     adult_entries = [e for e in payload["redaction_manifest"] if e["reason"] == "policy" and "given_name" in e["path"]]
     assert adult_entries, "the adult's name is in the manifest as pseudonymised by policy"
+
+
+def test_accepting_into_a_case_of_our_own_prefills_what_was_received_and_nothing_more(org, caseworker, police):
+    """Police receive a mandatory report: the minor named, an adult survivor pseudonymised. The case
+    they open from it holds exactly that: the token as the adult's alias, an age band's youngest age."""
+    from casework.models import Person
+    from sharing.services import record_accept
+
+    agreement(org, police)
+    case, _ = shareable_case(caseworker, minor=True)
+    _second_survivor(caseworker, case)
+    share = share_request(
+        actor=caseworker, case=case, recipient=police, purpose="investigation", legal_basis="mandatory_report"
+    )
+    run_outbox()
+    record = SharedRecord.objects.get(share=share)
+    boss = make_police_supervisor(police)
+    record_accept(actor=boss, record=record, open_case=True)
+    record.refresh_from_db()
+    linked = record.linked_case
+    people = {p.role + ":" + (p.given_name or "-"): p for p in Person.objects.filter(case=linked)}
+    minor = people["survivor:Ama"]
+    assert minor.date_of_birth is not None and minor.is_minor
+    adult = next(p for p in Person.objects.filter(case=linked, role="survivor") if not p.given_name)
+    token = next(p["pseudonym"] for p in record.payload["persons"] if p.get("pseudonym"))
+    assert adult.aliases == [token] and not adult.phone and adult.estimated_age == 25
+    assert "Bexley" not in json.dumps(list(Person.objects.filter(case=linked).values()), default=str)
+    assert people["suspect:Rex"].phone == "", "police get no contact under a mandatory report"
+    assert [i.value for i in linked.indicators.all()] == [i["value"] for i in record.payload["indicators"]]
+    assert linked.notes.filter(sensitivity="law_enforcement").count() == 1
+    assert not linked.needs.exists(), "police receive no needs"
+
+
+def make_police_supervisor(police):
+    from accounts.choices import Role
+    from tests.factories import UserFactory
+
+    return UserFactory(organization=police, role=Role.SUPERVISOR)

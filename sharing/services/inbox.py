@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -68,6 +70,7 @@ def record_accept(*, actor: User, record: SharedRecord, open_case: bool = False)
             case_type=summary.get("case_type", "other"),
             priority=summary.get("priority", "medium"),
         )
+        _prefill(record.linked_case, record.payload or {}, actor=actor)
     return _answer(
         record,
         RecordStatus.ACCEPTED,
@@ -75,6 +78,55 @@ def record_accept(*, actor: User, record: SharedRecord, open_case: bool = False)
         actor,
         linked_case=record.linked_case.reference if record.linked_case else None,
     )
+
+
+def _band_floor(band: str | None) -> int | None:
+    """The youngest age of a band (``13-15`` → 13, ``35+`` → 35): a minor stays a minor."""
+    if not band:
+        return None
+    return int(band.rstrip("+").split("-")[0])
+
+
+def _prefill(case, payload: dict, *, actor: User) -> None:
+    """Open the recipient's own case with what was received, and nothing more: people as shared
+    (a pseudonymised person keeps the token as an alias, so later versions can be matched; an age
+    band becomes its youngest age), needs, notes and indicators. Withheld fields stay empty."""
+    from casework import services as casework
+
+    for person in payload.get("persons", []):
+        aliases = list(person.get("aliases", []))
+        if person.get("pseudonym"):
+            aliases.append(person["pseudonym"])
+        born = person.get("date_of_birth")
+        casework.person_add(
+            actor=actor,
+            case=case,
+            role=person["role"],
+            given_name=person.get("given_name", ""),
+            family_name=person.get("family_name", ""),
+            aliases=aliases,
+            date_of_birth=dt.date.fromisoformat(born) if born else None,
+            estimated_age=None if born else person.get("age", _band_floor(person.get("age_band"))),
+            gender=person.get("gender", ""),
+            languages=person.get("languages", []),
+            nationality=person.get("nationality", ""),
+            phone=person.get("phone", ""),
+            email=person.get("email", ""),
+            address=person.get("address", ""),
+        )
+    for need in payload.get("needs", []):
+        casework.need_add(actor=actor, case=case, kind=need["kind"], status=need["status"], detail=need["detail"])
+    for note in payload.get("notes", []):
+        casework.note_add(actor=actor, case=case, body=note["body"], sensitivity=note["sensitivity"])
+    for indicator in payload.get("indicators", []):
+        casework.indicator_add(
+            actor=actor,
+            case=case,
+            kind=indicator["kind"],
+            value=indicator["value"],
+            platform=indicator.get("platform", ""),
+            note=indicator.get("note", ""),
+        )
 
 
 @transaction.atomic
