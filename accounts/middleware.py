@@ -34,3 +34,23 @@ class SessionTimeoutMiddleware:
             elif seen is None or now - seen >= 60:
                 request.session[SESSION_SEEN] = now
         return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's chosen language wins over the browser's (after ``LocaleMiddleware``,
+    which only knows the cookie and ``Accept-Language``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import translation
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        response = self.get_response(request)
+        if user is not None and user.is_authenticated and user.language:
+            response.headers.setdefault("Content-Language", user.language)
+        return response

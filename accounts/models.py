@@ -1,6 +1,7 @@
 import datetime
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -65,6 +66,9 @@ class User(AbstractUser):
         Organization, on_delete=models.PROTECT, related_name="users", null=True, blank=True
     )
     role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+    # The language this person chose in the UI (blank: follow the browser). Kept on the account so
+    # that it follows them to another phone or computer.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True)
     is_service_account = models.BooleanField(
         default=False, help_text="The identity an API client of the organization acts as."
     )

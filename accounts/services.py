@@ -248,3 +248,13 @@ def user_reset_second_factor(*, actor: User, user: User) -> None:
         "If you did not ask for this, tell your organization's admin at once.",
     )
     _event(EventType.MFA_REMOVED, user, actor, removed=removed, by="org_admin")
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    """Remember the UI language ``user`` chose; an unknown code is ignored (the browser's then rules)."""
+    from django.conf import settings
+
+    if language in dict(settings.LANGUAGES) and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user

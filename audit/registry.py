@@ -28,6 +28,7 @@ FIELD_POLICY: dict[str, dict[str, str]] = {
         "id": S, "password": X, "last_login": X, "is_superuser": S, "username": S,
         "first_name": M, "last_name": M, "email": M,
         "is_staff": S, "is_active": S, "date_joined": S, "organization": S, "role": S, "is_service_account": S,
+        "language": S,
         "groups": X, "user_permissions": X,
     },
     "casework.Case": {

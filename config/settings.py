@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.UserLanguageMiddleware",
     "accounts.mfa.MfaEnforcementMiddleware",
     "audit.middleware.AuditContextMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -213,6 +213,24 @@ def test_spanish_is_served_when_chosen(ui_world, client):
     assert 'lang="es"' in html
 
 
+def test_the_language_chosen_follows_the_user_to_another_browser(ui_world, client):
+    from django.test import Client
+
+    w = ui_world
+    client.force_login(w.assigned)
+    client.post(reverse("language"), {"language": "es", "next": "/"})
+    w.assigned.refresh_from_db()
+    assert w.assigned.language == "es"
+    elsewhere = Client(HTTP_ACCEPT_LANGUAGE="en")  # another phone, no language cookie, an English browser
+    elsewhere.force_login(w.assigned)
+    assert 'lang="es"' in elsewhere.get(reverse("home")).content.decode()
+    client.post(reverse("language"), {"language": "klingon", "next": "/"})
+    w.assigned.refresh_from_db()
+    assert w.assigned.language == "es", "an unknown language changes nothing"
+    anonymous = Client(HTTP_ACCEPT_LANGUAGE="es")
+    assert 'lang="es"' in anonymous.get(reverse("login")).content.decode(), "the browser decides before sign-in"
+
+
 def test_the_spanish_catalogue_is_complete_and_compiled():
     from pathlib import Path
 
