@@ -53,6 +53,11 @@ CASE_FILTER_RETURN = """    return Q(**{organization: user.organization_id}) & (
         | Q(**{f"{case_id}__in": by_group.values("content_object")})
     )"""
 
+# The first line of ``_case_filter``: before it, an operator (who never works cases) would be let in.
+CASE_FILTER_GUARD = (
+    '    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "works_cases"'
+)
+
 MUTANTS = [
     Mutant(
         "share-request-as-view",
@@ -163,8 +168,8 @@ MUTANTS = [
         (
             (
                 "casework/querysets.py",
-                "    permission = case_permission_id(",
-                "    if user.is_superuser:\n        return Q()\n    permission = case_permission_id(",
+                CASE_FILTER_GUARD,
+                '    if getattr(user, "is_superuser", False):\n        return Q()\n' + CASE_FILTER_GUARD,
             ),
         ),
     ),
