@@ -366,20 +366,17 @@ def case_detail(request, case_id):
     return case_page(request, case)
 
 
-@case_worker_required
-@require_http_methods(["GET", "POST"])
-def case_edit(request, case_id):
-    """Title, type, priority and status (intake → open → closed, or reopen), from a known version."""
+def _case_form_page(request, case_id, form, *, changes, heading, saved):
+    """A form that changes the case itself, from the version it was rendered from: a stale version
+    is refused (409) with what changed, a service's refusal is shown next to its field (422)."""
     case = selectors.case_get_for_user(user=request.user, case_id=case_id, action=Action.CHANGE)
-    initial = {f: getattr(case, f) for f in ("title", "case_type", "priority", "status")} | {"version": case.version}
-    form = forms.CaseEditForm(request.POST or None, initial=initial)
+    form = form(case)
     status, conflict = 200, None
     if request.method == "POST":
         if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
             try:
                 services.case_update(
-                    actor=request.user, case=case, expected_version=form.cleaned_data["version"], **data
+                    actor=request.user, case=case, expected_version=form.cleaned_data["version"], **changes(form)
                 )
             except VersionConflict:
                 case = selectors.case_get_for_user(user=request.user, case_id=case_id)
@@ -388,7 +385,7 @@ def case_edit(request, case_id):
                 apply_errors(form, exc)
                 status = 422
             else:
-                messages.success(request, _("Case %(reference)s saved.") % {"reference": case.reference})
+                messages.success(request, saved % {"reference": case.reference})
                 return redirect(case_url(case))
         else:
             status = 422
@@ -396,8 +393,30 @@ def case_edit(request, case_id):
     return render(
         request,
         "casework/case_edit.html",
-        {"nav": "cases", "case": case, "form": form, "conflict": conflict, "heading": _("Change case")},
+        {"nav": "cases", "case": case, "form": form, "conflict": conflict, "heading": heading},
         status=status,
+    )
+
+
+CASE_FIELDS = ("title", "case_type", "priority", "status")
+
+
+@case_worker_required
+@require_http_methods(["GET", "POST"])
+def case_edit(request, case_id):
+    """Title, type, priority and status (intake → open → closed, or reopen), from a known version."""
+
+    def form(case):
+        initial = {f: getattr(case, f) for f in CASE_FIELDS} | {"version": case.version}
+        return forms.CaseEditForm(request.POST or None, initial=initial)
+
+    return _case_form_page(
+        request,
+        case_id,
+        form,
+        changes=lambda f: {k: v for k, v in f.cleaned_data.items() if k != "version"},
+        heading=_("Change case"),
+        saved=_("Case %(reference)s saved."),
     )
 
 
@@ -405,37 +424,18 @@ def case_edit(request, case_id):
 @require_http_methods(["GET", "POST"])
 def case_assign(request, case_id):
     """Assignees and team (supervisors), from a known version."""
-    case = selectors.case_get_for_user(user=request.user, case_id=case_id, action=Action.CHANGE)
-    initial = {"version": case.version, "assigned_to": list(case.assigned_to.all()), "team": case.team}
-    form = forms.AssignmentForm(request.POST or None, initial=initial, user=request.user)
-    status, conflict = 200, None
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.case_update(
-                    actor=request.user,
-                    case=case,
-                    expected_version=form.cleaned_data["version"],
-                    assigned_to=list(form.cleaned_data["assigned_to"]),
-                    team=form.cleaned_data["team"],
-                )
-            except VersionConflict:
-                case = selectors.case_get_for_user(user=request.user, case_id=case_id)
-                conflict, status = conflict_message(case), 409
-            except ValidationError as exc:
-                apply_errors(form, exc)
-                status = 422
-            else:
-                messages.success(request, _("Assignment of %(reference)s saved.") % {"reference": case.reference})
-                return redirect(case_url(case))
-        else:
-            status = 422
-    log_case_read(request, case)
-    return render(
+
+    def form(case):
+        initial = {"version": case.version, "assigned_to": list(case.assigned_to.all()), "team": case.team}
+        return forms.AssignmentForm(request.POST or None, initial=initial, user=request.user)
+
+    return _case_form_page(
         request,
-        "casework/case_edit.html",
-        {"nav": "cases", "case": case, "form": form, "conflict": conflict, "heading": _("Assignment and team")},
-        status=status,
+        case_id,
+        form,
+        changes=lambda f: {"assigned_to": list(f.cleaned_data["assigned_to"]), "team": f.cleaned_data["team"]},
+        heading=_("Assignment and team"),
+        saved=_("Assignment of %(reference)s saved."),
     )
 
 

@@ -42,6 +42,28 @@ def _string_list(values, field: str) -> list[str]:
     return [v.strip() for v in values if v.strip()]
 
 
+def checked_person_values(*, date_of_birth, estimated_age, phone: str, email: str, today: dt.date) -> tuple[str, str]:
+    """The rules every write of a person follows: no birth in the future, an age from 0 to 120, a
+    phone read as E.164 (in the deployment's region when typed locally), a lower-cased e-mail.
+    Returns the normalised phone and e-mail; raises one ValidationError naming every bad field."""
+    errors = {}
+    if date_of_birth is not None and date_of_birth > today:
+        errors["date_of_birth"] = "A date of birth cannot be in the future."
+    if estimated_age is not None and not 0 <= estimated_age <= 120:
+        errors["estimated_age"] = "Enter an age between 0 and 120."
+    try:
+        phone = normalize.normalize_phone(phone) if phone and phone.strip() else ""
+    except ValidationError as exc:
+        errors["phone"] = exc.messages
+    try:
+        email = normalize.normalize_email(email) if email and email.strip() else ""
+    except ValidationError as exc:
+        errors["email"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    return phone, email
+
+
 @transaction.atomic
 def person_add(
     *,
@@ -63,21 +85,9 @@ def person_add(
     """Add a party to a case. Phone to E.164, e-mail lower-cased, minority derived from dates."""
     case = authorize(actor=actor, case=case, action=Action.CHANGE)
     today = timezone.localdate()
-    errors = {}
-    if date_of_birth is not None and date_of_birth > today:
-        errors["date_of_birth"] = "A date of birth cannot be in the future."
-    if estimated_age is not None and not 0 <= estimated_age <= 120:
-        errors["estimated_age"] = "Enter an age between 0 and 120."
-    try:
-        phone = normalize.normalize_phone(phone) if phone and phone.strip() else ""
-    except ValidationError as exc:
-        errors["phone"] = exc.messages
-    try:
-        email = normalize.normalize_email(email) if email and email.strip() else ""
-    except ValidationError as exc:
-        errors["email"] = exc.messages
-    if errors:
-        raise ValidationError(errors)
+    phone, email = checked_person_values(
+        date_of_birth=date_of_birth, estimated_age=estimated_age, phone=phone, email=email, today=today
+    )
     person = Person(
         case=case,
         role=role,

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from casework import normalize
 from casework.access import get_for_user
 from casework.models import Person
 from casework.permissions import Action
 from casework.services.access import authorize, touch
-from casework.services.parts import _minor_until, _string_list
+from casework.services.parts import _minor_until, _string_list, checked_person_values
 
 
 @transaction.atomic
@@ -40,21 +38,9 @@ def person_update(
     case = authorize(actor=actor, case=person.case, action=Action.CHANGE)
     person = get_for_user(Person.objects.filter(case=case), user=actor, pk=person.pk, action=Action.CHANGE, lock=True)
     today = timezone.localdate()
-    errors = {}
-    if date_of_birth is not None and date_of_birth > today:
-        errors["date_of_birth"] = "A date of birth cannot be in the future."
-    if estimated_age is not None and not 0 <= estimated_age <= 120:
-        errors["estimated_age"] = "Enter an age between 0 and 120."
-    try:
-        phone = normalize.normalize_phone(phone) if phone and phone.strip() else ""
-    except ValidationError as exc:
-        errors["phone"] = exc.messages
-    try:
-        email = normalize.normalize_email(email) if email and email.strip() else ""
-    except ValidationError as exc:
-        errors["email"] = exc.messages
-    if errors:
-        raise ValidationError(errors)
+    phone, email = checked_person_values(
+        date_of_birth=date_of_birth, estimated_age=estimated_age, phone=phone, email=email, today=today
+    )
     if date_of_birth:
         estimated_age, estimated_on = None, None
     elif estimated_age is None:
