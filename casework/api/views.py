@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
@@ -20,7 +20,7 @@ from casework.api.serializers import (
     TaskSerializer,
     TaskUpdateSerializer,
 )
-from casework.api.viewsets import RestrictedViewSet
+from casework.api.viewsets import LoggedReadsViewSet, RestrictedViewSet
 from casework.filters import CaseFilterSet
 from casework.models import Case, Consent, Note, Person, ServiceNeed, Task, TechnologyIndicator
 from casework.permissions import Action
@@ -52,7 +52,7 @@ def expected_version(request) -> int | None:
         raise ParseError('If-Match must carry the case version from its ETag, e.g. "3".') from exc
 
 
-class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedViewSet):
+class CaseViewSet(LoggedReadsViewSet):
     """Your organization's cases that you may see; another organization's case is a 404."""
 
     model = Case
@@ -69,17 +69,15 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedVi
 
     def list(self, request, *args, **kwargs):
         """The cases of your organization that you may see; filter them, or search by reference."""
-        response = super().list(request, *args, **kwargs)
-        page = getattr(self.paginator, "page", None)
-        record_accesses(page.object_list if page else [], actor=request.user, channel=API)
-        return response
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(parameters=[CASE_ID, etag_header(200)])
     def retrieve(self, request, *args, **kwargs):
         """One case; its ``ETag`` carries the version to send back in ``If-Match`` when you change it."""
-        case = self.get_object()
-        record_accesses([case], actor=request.user, channel=API)
-        return Response(self.get_serializer(case).data, headers={"ETag": etag(case)})
+        return super().retrieve(request, *args, **kwargs)
+
+    def retrieve_headers(self, found) -> dict:
+        return {"ETag": etag(found)}
 
     @extend_schema(
         parameters=[etag_header(201), location_header("The new case's URL.")],

@@ -1,7 +1,9 @@
 """The API's side of the one choke point: every row a viewset touches comes from the access module."""
 
-from rest_framework import viewsets
+from rest_framework import mixins, viewsets
+from rest_framework.response import Response
 
+from audit.access import API, record_accesses
 from casework.access import get_for_user, restrict
 from casework.permissions import Action
 from config.api.viewsets import generating_schema, is_safe
@@ -42,3 +44,22 @@ class RestrictedViewSet(viewsets.GenericViewSet):
         """The row named in the URL, through ``get_for_user`` (a miss on another's row is logged)."""
         lookup = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
         return get_for_user(self.base_queryset(), user=self.request.user, pk=lookup, action=self.required_action())
+
+
+class LoggedReadsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedViewSet):
+    """List and retrieve, writing one access entry per object returned (SPEC, Audit: every read of
+    case content, a share or a shared record), in one insert whatever the page size."""
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        page = getattr(self.paginator, "page", None)
+        record_accesses(page.object_list if page else [], actor=request.user, channel=API)
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        found = self.get_object()
+        record_accesses([found], actor=request.user, channel=API)
+        return Response(self.get_serializer(found).data, headers=self.retrieve_headers(found))
+
+    def retrieve_headers(self, found) -> dict:
+        return {}

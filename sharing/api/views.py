@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -11,7 +11,7 @@ from rest_framework.viewsets import GenericViewSet
 from accounts.models import User
 from audit.access import API, record_accesses
 from casework.access import get_for_user, restrict
-from casework.api.viewsets import RestrictedViewSet
+from casework.api.viewsets import LoggedReadsViewSet, RestrictedViewSet
 from casework.models import Consent
 from casework.permissions import Action
 from casework.selectors import case_get_for_user
@@ -93,7 +93,7 @@ class CaseShareViewSet(GenericViewSet):
         )
 
 
-class ShareViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedViewSet):
+class ShareViewSet(LoggedReadsViewSet):
     """Outgoing shares of the cases you may see, with their deliveries and every attempt."""
 
     model = Share
@@ -111,16 +111,11 @@ class ShareViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedV
 
     def list(self, request, *args, **kwargs):
         """Your organization's outgoing shares you may see (a disclosure list: every row read is logged)."""
-        response = super().list(request, *args, **kwargs)
-        page = getattr(self.paginator, "page", None)
-        record_accesses(page.object_list if page else [], actor=request.user, channel=API)
-        return response
+        return super().list(request, *args, **kwargs)
 
     def retrieve(self, request, *args, **kwargs):
         """One outgoing share with its deliveries and attempts."""
-        share = self.get_object()
-        record_accesses([share], actor=request.user, channel=API)
-        return Response(self.get_serializer(share).data)
+        return super().retrieve(request, *args, **kwargs)
 
     @classmethod
     def queryset_for(cls, user):
@@ -145,7 +140,7 @@ class ShareViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedV
         return Response(ShareSerializer(self.queryset_for(request.user).get(pk=share.pk)).data)
 
 
-class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedViewSet):
+class InboxViewSet(LoggedReadsViewSet):
     """Records shared with your organization: its supervisors see all, others what is assigned to them."""
 
     model = SharedRecord
@@ -159,17 +154,6 @@ class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RestrictedV
         "decline": Action.ANSWER,
         "assign": Action.ANSWER,
     }
-
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        page = getattr(self.paginator, "page", None)
-        record_accesses(page.object_list if page else [], actor=request.user, channel=API)
-        return response
-
-    def retrieve(self, request, *args, **kwargs):
-        record = self.get_object()
-        record_accesses([record], actor=request.user, channel=API)
-        return Response(self.get_serializer(record).data)
 
     def _answer(self, service, **kwargs):
         record = service(actor=self.request.user, record=self.get_object(), **kwargs)
