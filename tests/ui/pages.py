@@ -36,6 +36,7 @@ WORKSPACE = {
 START = dict.fromkeys(USERS, 200) | {"anonymous": LOGIN}
 SUPERVISOR_PAGE = CASE_PAGE | {"assigned": 403, "unassigned": 403}
 SUPERVISOR_WORKSPACE = WORKSPACE | {"assigned": 403, "unassigned": 403}
+AUDITOR_PAGE = dict.fromkeys(USERS, 403) | {"auditor": 200, "anonymous": LOGIN}
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,31 @@ def record(w):
 
 def shows_record(w):
     return w.record
+
+
+def open_flag(w):
+    """An unassigned-read flag about case A (made once per world, as ``compute_flags`` would)."""
+    if not hasattr(w, "flag"):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from audit.flags import UNASSIGNED
+        from audit.models import Flag
+
+        now = timezone.now()
+        w.flag = Flag.objects.create(
+            organization=w.org_a,
+            kind=UNASSIGNED,
+            subject=w.unassigned,
+            object_type="casework.case",
+            object_id=str(w.a.case.pk),
+            window_start=now - dt.timedelta(hours=1),
+            window_end=now,
+            details={"reads": 1},
+            key=f"{UNASSIGNED}:ui-world:{w.a.case.pk}",
+        )
+    return [w.flag.pk]
 
 
 PAGES = [
@@ -118,6 +144,20 @@ PAGES = [
         SUPERVISOR_PAGE,
         method="POST",
         body=lambda w: {"assigned_to": w.assigned.pk},
+        ok=302,
+        shows_case=False,
+    ),
+    # The auditor's workspace.
+    Page("audit:timeline", expected=AUDITOR_PAGE, shows_case=False),
+    Page("audit:case-accesses", expected=AUDITOR_PAGE, shows_case=False),
+    Page("audit:user-accesses", expected=AUDITOR_PAGE, shows_case=False),
+    Page("audit:flags", expected=AUDITOR_PAGE, shows_case=False),
+    Page(
+        "audit:flag-review",
+        open_flag,
+        AUDITOR_PAGE,
+        method="POST",
+        body=lambda w: {f"flag-{w.flag.pk}-comment": "Covering for a colleague on leave."},
         ok=302,
         shows_case=False,
     ),
