@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
@@ -29,6 +30,11 @@ from audit.services import flag_review
 from config.errors import NotFound
 
 PAGE_SIZE = 50
+# The review service's messages, in the user's language.
+REVIEW_ERRORS = {
+    "Say what you found.": gettext_lazy("Say what you found."),
+    "This flag is already reviewed.": gettext_lazy("This flag is already reviewed."),
+}
 
 
 def auditor_required(view):
@@ -210,7 +216,7 @@ def flag_review_view(request, flag_id):
             flag_review(auditor=request.user, flag=flag, comment=form.cleaned_data["comment"], channel=UI)
         except ValidationError as exc:
             for message in exc.message_dict.get("comment", []):
-                form.add_error("comment", _(message))
+                form.add_error("comment", REVIEW_ERRORS.get(message, message))
         else:
             messages.success(request, _("The flag is marked reviewed."))
             return redirect(reverse("audit:flags") + "#open-flags")
