@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accounts.choices import Role, Sector
-from accounts.models import Organization, Team, User
+from accounts.models import ApiClient, Organization, Team, User
 from audit.choices import EventType
 from audit.events import record_event
 
@@ -258,3 +258,214 @@ def user_set_language(*, user: User, language: str) -> User:
         user.language = language
         user.save(update_fields=["language"])
     return user
+
+
+# Organization admin pages ------------------------------------------------------------------------
+# Every write an org admin makes through the pages: each checks that the actor administers the
+# organization it touches and records a security event for that organization (its auditors see it).
+
+
+def require_org_admin(actor: User, organization: Organization) -> None:
+    """Refuse (PermissionDenied) unless ``actor`` is an active admin of ``organization``."""
+    if not (
+        actor.is_active
+        and actor.role == Role.ORG_ADMIN
+        and actor.organization_id is not None
+        and actor.organization_id == getattr(organization, "pk", None)
+    ):
+        raise PermissionDenied("Only an admin of this organization may do this.")
+
+
+def _admin_event(action: str, *, actor: User, obj, organization: Organization, **data) -> None:
+    record_event(EventType.ADMIN_ACTION, obj=obj, organization=organization, actor=actor, action=action, **data)
+
+
+def new_initial_password() -> str:
+    """A one-time password an org admin hands to a new user (shown once, never stored in clear)."""
+    import secrets
+
+    return secrets.token_urlsafe(12)
+
+
+@transaction.atomic
+def user_create_by_admin(
+    *,
+    actor: User,
+    username: str,
+    role: str,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    teams=(),
+) -> tuple[User, str]:
+    """An org admin creates a user of their own organization; returns the user and the initial
+    password, which the page shows once."""
+    organization = actor.organization
+    require_org_admin(actor, organization)
+    password = new_initial_password()
+    user = user_create(
+        organization=organization,
+        username=username,
+        role=role,
+        password=password,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+    )
+    _admin_event("user_created", actor=actor, obj=user, organization=organization, role=role)
+    for team in teams:
+        if team.organization_id != organization.pk:
+            raise ValidationError({"teams": "A team of another organization."})
+        team_add_member(team=team, user=user)
+    return user, password
+
+
+def user_change_role_by_admin(*, actor: User, user: User, role: str) -> User:
+    _require_org_admin_of(actor, user)
+    if user.pk == actor.pk and role != Role.ORG_ADMIN:
+        raise ValidationError({"role": "You cannot take away your own admin role."})
+    return user_change_role(user=user, role=role)
+
+
+def user_deactivate_by_admin(*, actor: User, user: User) -> User:
+    _require_org_admin_of(actor, user)
+    if user.pk == actor.pk:
+        raise ValidationError("You cannot deactivate your own account.")
+    return user_deactivate(user=user)
+
+
+def user_set_teams_by_admin(*, actor: User, user: User, teams) -> None:
+    """Make ``user`` a member of exactly ``teams`` (of their organization); one event per change."""
+    _require_org_admin_of(actor, user)
+    wanted = {team.pk: team for team in teams}
+    if any(team.organization_id != user.organization_id for team in wanted.values()):
+        raise ValidationError({"teams": "A team of another organization."})
+    current = {team.pk: team for team in Team.objects.filter(organization=user.organization, group__user=user)}
+    for pk in wanted.keys() - current.keys():
+        team_add_member(team=wanted[pk], user=user)
+    for pk in current.keys() - wanted.keys():
+        team_remove_member(team=current[pk], user=user)
+
+
+def team_create_by_admin(*, actor: User, name: str) -> Team:
+    require_org_admin(actor, actor.organization)
+    team = team_create(organization=actor.organization, name=name)
+    _admin_event("team_created", actor=actor, obj=team, organization=team.organization, name=name)
+    return team
+
+
+def team_add_member_by_admin(*, actor: User, team: Team, user: User) -> None:
+    require_org_admin(actor, team.organization)
+    team_add_member(team=team, user=user)
+
+
+def team_remove_member_by_admin(*, actor: User, team: Team, user: User) -> None:
+    require_org_admin(actor, team.organization)
+    team_remove_member(team=team, user=user)
+
+
+# API clients ---------------------------------------------------------------------------------------
+
+
+def _clean_scopes(scopes) -> list[str]:
+    from config.scopes import SCOPES
+
+    scopes = sorted({s for s in scopes if s})
+    unknown = [s for s in scopes if s not in SCOPES]
+    if unknown or not scopes:
+        raise ValidationError({"scopes": f"Unknown or missing scopes {unknown}; choose from: {' '.join(SCOPES)}."})
+    return scopes
+
+
+@transaction.atomic
+def api_client_create(
+    *, organization: Organization, name: str, role: str, scopes, actor: User | None = None
+) -> tuple[ApiClient, str]:
+    """A partner system's client-credentials client acting as a new service account of
+    ``organization``; returns the client and its secret (stored hashed, shown only once)."""
+    import secrets as _secrets
+
+    from oauth2_provider.models import Application
+
+    from accounts.hashers import hash_client_secret
+
+    if actor is not None:
+        require_org_admin(actor, organization)
+    if not organization.active:
+        raise ValidationError({"organization": "The organization is not active."})
+    scopes = _clean_scopes(scopes)
+    if not name.strip():
+        raise ValidationError({"name": "A name is needed."})
+    secret = _secrets.token_urlsafe(36)
+    account = user_create(
+        organization=organization,
+        username=f"api-{organization.slug}-{_secrets.token_hex(4)}",
+        role=role,
+        first_name=name[:150],
+        is_service_account=True,
+    )
+    application = Application.objects.create(
+        name=name,
+        user=account,
+        client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
+        # Hashed here with the client-secret hasher (accounts/hashers.py), so DOT must not again.
+        client_secret=hash_client_secret(secret),
+        hash_client_secret=False,
+    )
+    client = ApiClient.objects.create(application=application, organization=organization, scopes=scopes)
+    record_event(
+        EventType.API_CLIENT_CREATED,
+        obj=client,
+        organization=organization,
+        actor=actor,
+        name=name,
+        role=role,
+        scopes=scopes,
+        service_account=account.username,
+    )
+    return client, secret
+
+
+@transaction.atomic
+def api_client_change_scopes(*, actor: User, client: ApiClient, scopes) -> ApiClient:
+    """Change the scopes a client holds. Issued tokens follow at once: the API reads the client's
+    current scopes at every request (config.api.authentication)."""
+    require_org_admin(actor, client.organization)
+    scopes = _clean_scopes(scopes)
+    before = list(client.scopes)
+    if before != scopes:
+        client.scopes = scopes
+        client.save(update_fields=["scopes"])
+        _admin_event(
+            "api_client_scopes_changed",
+            actor=actor,
+            obj=client,
+            organization=client.organization,
+            **{
+                "from": before,
+                "to": scopes,
+            },
+        )
+    return client
+
+
+@transaction.atomic
+def api_client_revoke(*, actor: User, client: ApiClient) -> ApiClient:
+    """Revoke a client: it gets no new token and its issued tokens are deleted (and refused)."""
+    from oauth2_provider.models import AccessToken, RefreshToken
+
+    require_org_admin(actor, client.organization)
+    if client.active:
+        client.active = False
+        client.save(update_fields=["active"])
+        record_event(
+            EventType.API_CLIENT_REVOKED,
+            obj=client,
+            organization=client.organization,
+            actor=actor,
+            name=client.application.name,
+        )
+    AccessToken.objects.filter(application=client.application).delete()
+    RefreshToken.objects.filter(application=client.application).delete()
+    return client

@@ -25,7 +25,7 @@ from accounts.choices import Role
 from audit import forms
 from audit.access import UI
 from audit.api.views import export_response
-from audit.selectors import AuditFilters, audit_trail, case_id_for_reference, flags_for
+from audit.selectors import AuditFilters, audit_trail, case_id_for_reference, flags_for, references_for_case_ids
 from audit.services import flag_review
 from config.errors import NotFound
 
@@ -53,23 +53,10 @@ def auditor_required(view):
 
 def with_references(auditor, entries: list[dict]) -> list[dict]:
     """A case entry shows the case's reference next to its id (one query; never its content)."""
-    from casework.models import Case
-
     case_ids = {e["object_id"] for e in entries if e["object_type"] == "casework.case"}
     references = {}
     if case_ids:
-        valid = []
-        for value in case_ids:
-            try:
-                valid.append(str(Case._meta.pk.to_python(value)))
-            except ValidationError:
-                continue
-        references = {
-            str(pk): ref
-            for pk, ref in Case.objects.filter(organization=auditor.organization_id, pk__in=valid).values_list(
-                "pk", "reference"
-            )
-        }
+        references = references_for_case_ids(auditor.organization_id, case_ids)
     return [
         {
             key: entry[key]
@@ -180,17 +167,11 @@ def user_accesses(request):
 
 def _flag_rows(auditor, failed=None):
     """Open flags first, then reviewed ones (newest first within each)."""
-    from casework.models import Case
 
     open_flags = list(flags_for(auditor, reviewed=False)[:PAGE_SIZE])
     reviewed = list(flags_for(auditor, reviewed=True)[:PAGE_SIZE])
     case_ids = [f.object_id for f in open_flags + reviewed if f.object_type == "casework.case"]
-    references = {
-        str(pk): ref
-        for pk, ref in Case.objects.filter(organization=auditor.organization_id, pk__in=case_ids).values_list(
-            "pk", "reference"
-        )
-    }
+    references = references_for_case_ids(auditor.organization_id, case_ids)
     for flag in open_flags + reviewed:
         flag.reference = references.get(flag.object_id) if flag.object_type == "casework.case" else None
         flag.details_text = ", ".join(f"{k}: {v}" for k, v in sorted((flag.details or {}).items()))

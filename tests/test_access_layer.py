@@ -52,6 +52,10 @@ ALLOWED = {
     ("casework/services/tasks.py", "consent_renewal_create"): "beat's renewal sweep acts for no user",
     ("casework/api/viewsets.py", "base_queryset"): "the base viewset restricts what this returns, always",
     ("audit/selectors.py", "case_id_for_reference"): "an auditor's case reference to its id: never a row's content",
+    (
+        "audit/selectors.py",
+        "references_for_case_ids",
+    ): "case ids in the auditor's trail to their references, no content",
 }
 
 

@@ -70,7 +70,7 @@ def _names(resolver, namespace=""):
 
 
 def test_every_workspace_page_is_in_the_suite():
-    prefixes = ("casework:", "sharing:", "audit:")
+    prefixes = ("casework:", "sharing:", "audit:", "orgadmin:")
     workspace = {name for name in _names(get_resolver()) if name.startswith(prefixes)} | {"home"}
     declared = {ui_page.name for ui_page in PAGES}
     assert workspace - declared == set(), "add the new page to tests/ui/pages.py"
