@@ -24,7 +24,7 @@ class EventType(StrEnum):
     USER_REACTIVATED = "account.reactivated"
     AGREEMENT_CREATED = "agreement.created"
     AGREEMENT_CHANGED = "agreement.changed"
-    AGREEMENT_EXPIRED = "agreement.expired"  # no expiry sweep of agreements yet: reserved
+    AGREEMENT_EXPIRED = "agreement.expired"
     API_CLIENT_CREATED = "api.client_created"
     API_CLIENT_REVOKED = "api.client_revoked"  # no revocation path yet: reserved
     # The audit trail itself
@@ -39,7 +39,7 @@ class EventType(StrEnum):
     SHARE_REQUESTED = "share.requested"
     SHARE_EMERGENCY = "share.emergency"
     SHARE_APPROVED = "share.approved"
-    SHARE_REJECTED = "share.rejected"  # no rejection path yet: reserved
+    SHARE_REJECTED = "share.rejected"
     SHARE_DELIVERED = "share.delivered"
     SHARE_DELIVERY_FAILED = "share.delivery_failed"
     SHARE_FAILED = "share.failed"

@@ -298,8 +298,7 @@ def approval_detail(request, share_id):
                 )
                 return redirect("sharing:approvals")
             if decision == "reject" and reject.is_valid():
-                reason = _("rejected by a supervisor: %(reason)s") % {"reason": reject.cleaned_data["reason"]}
-                services.share_revoke(actor=request.user, share=share, reason=reason[:200])
+                services.share_reject(actor=request.user, share=share, reason=reject.cleaned_data["reason"])
                 messages.success(request, _("Rejected: nothing was sent."))
                 return redirect("sharing:approvals")
         except ValidationError as exc:

@@ -7,6 +7,7 @@ unassigned caseworker, an org admin, an auditor) nor of another organization may
 """
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from accounts.choices import Role, Sector
 from casework import services as casework
@@ -142,3 +143,50 @@ def test_only_the_recipients_supervisors_and_assignee_answer_a_record(world):
     record_decline(actor=world["people"]["partner_supervisor"], record=record, reason="Not ours")
     record.refresh_from_db()
     assert record.status == "declined" and record.payload is None
+
+
+def test_a_supervisor_rejects_an_emergency_with_a_reason_and_it_is_a_security_event(world):
+    from audit.models import DomainEvent
+    from sharing.services import share_reject
+
+    share = _request(world, "assignee", legal_basis="emergency", consent=None, justification="Imminent risk")
+    with pytest.raises(NotFound):
+        share_reject(actor=world["people"]["team_member"], share=share, reason="no")
+    with pytest.raises(ValidationError) as refused:
+        share_reject(actor=world["people"]["assignee"], share=share, reason="no")
+    assert "share" in refused.value.message_dict, "a caseworker never rejects"
+    with pytest.raises(ValidationError) as refused:
+        share_reject(actor=world["people"]["supervisor"], share=share, reason="  ")
+    assert "reason" in refused.value.message_dict
+    share_reject(actor=world["people"]["supervisor"], share=share, reason="Not an emergency")
+    share.refresh_from_db()
+    assert share.status == ShareStatus.REVOKED and share.ended_reason == "rejected: Not an emergency"
+    assert run_outbox() == [] and not SharedRecord.objects.exists()
+    event = DomainEvent.objects.get(event_type="share.rejected")
+    assert (event.actor, event.organization, event.data["reason"]) == (
+        world["people"]["supervisor"],
+        share.provider,
+        "Not an emergency",
+    )
+    with pytest.raises(ValidationError):
+        share_reject(actor=world["people"]["supervisor"], share=share, reason="again")
+
+
+def test_an_agreement_that_ran_out_is_an_event_for_both_sides_once(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from audit.models import DomainEvent
+    from sharing.models import SharingAgreement
+    from sharing.services import shares_expire_due
+
+    _request(world, "assignee")
+    run_outbox()
+    agreement = SharingAgreement.objects.get(recipient=world["partner"])
+    SharingAgreement.objects.filter(pk=agreement.pk).update(valid_until=timezone.now() - dt.timedelta(minutes=1))
+    shares_expire_due()
+    shares_expire_due()
+    events = DomainEvent.objects.filter(event_type="agreement.expired", object_id=str(agreement.pk))
+    assert sorted(e.organization_id for e in events) == sorted([agreement.provider_id, agreement.recipient_id])
+    assert Share.objects.get().status == ShareStatus.EXPIRED

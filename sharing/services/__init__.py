@@ -9,6 +9,7 @@ from sharing.services.inbox import (
 )
 from sharing.services.shares import (
     share_approve,
+    share_reject,
     share_request,
     share_revoke,
     shares_expire_due,
@@ -22,6 +23,7 @@ __all__ = [
     "record_assign",
     "record_decline",
     "share_approve",
+    "share_reject",
     "share_request",
     "share_revoke",
     "shares_expire_due",

@@ -16,6 +16,7 @@ from casework.permissions import Action
 from sharing.choices import (
     LIVE_SHARE_STATUSES,
     REVOCABLE_SHARE_STATUSES,
+    AgreementStatus,
     LegalBasis,
     Purpose,
     RecordStatus,
@@ -234,6 +235,24 @@ def share_revoke(*, actor: User, share: Share, reason: str = "revoked by the pro
     return share
 
 
+@transaction.atomic
+def share_reject(*, actor: User, share: Share, reason: str) -> Share:
+    """A supervisor of the provider refuses an emergency share awaiting approval, saying why:
+    nothing was sent, and nothing will be. A security event of its own (``share.rejected``), so
+    that auditors reviewing emergency shares see the refusals beside the approvals."""
+    share = _locked_share(actor, share)
+    if not actor.is_supervisor:
+        raise ValidationError({"share": "Only a supervisor rejects a share."})
+    if share.status != ShareStatus.PENDING_APPROVAL:
+        raise ValidationError({"share": f"The share is {share.status}, not awaiting approval."})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the share is rejected."})
+    end_share(share, status=ShareStatus.REVOKED, reason=f"rejected: {reason}"[:200], actor=actor)
+    record_event(EventType.SHARE_REJECTED, obj=share, organization=share.provider, actor=actor, reason=reason[:200])
+    return share
+
+
 def end_share(share: Share, *, status: str, reason: str, actor: User | None = None) -> None:
     """Revoke or expire one share: erase, tell, record.
 
@@ -314,6 +333,7 @@ def shares_expire_due(*, now=None) -> int:
     under the usual locks; a case someone is working on is skipped and found on the next run.
     """
     now = now or timezone.now()
+    agreements_expired(now=now)
     in_force = SharingAgreement.objects.in_force(now).values("pk")
     due = list(
         Share.objects.filter(status__in=LIVE_SHARE_STATUSES)
@@ -321,6 +341,31 @@ def shares_expire_due(*, now=None) -> int:
         .values_list("pk", flat=True)
     )
     return sum(_expire_one(pk, now=now) for pk in due)
+
+
+def agreements_expired(*, now=None) -> int:
+    """Record, once, each active agreement whose ``valid_until`` has passed: an ``agreement.expired``
+    event for the provider and one for the recipient, so both organizations' auditors see when
+    sharing under it stopped. (Its shares end with it, below and at every send.)"""
+    from audit.models import DomainEvent
+
+    now = now or timezone.now()
+    ran_out = SharingAgreement.objects.filter(status=AgreementStatus.ACTIVE, valid_until__lte=now)
+    known = DomainEvent.objects.filter(
+        event_type=EventType.AGREEMENT_EXPIRED, object_type="sharing.sharingagreement"
+    ).values_list("object_id", flat=True)
+    count = 0
+    for agreement in ran_out.exclude(pk__in=[int(pk) for pk in known]).select_related("provider", "recipient"):
+        with transaction.atomic():
+            for organization in (agreement.provider, agreement.recipient):
+                record_event(
+                    EventType.AGREEMENT_EXPIRED,
+                    obj=agreement,
+                    organization=organization,
+                    valid_until=agreement.valid_until.isoformat(),
+                )
+        count += 1
+    return count
 
 
 @transaction.atomic
