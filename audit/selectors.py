@@ -177,3 +177,19 @@ def flags_for(auditor: User, *, reviewed: bool | None = None, kind: str | None =
     if kind:
         rows = rows.filter(kind=kind)
     return rows.order_by("-created_at", "-id")
+
+
+# --- the case side: what a caseworker's pages show of the trail ---------------------------------
+
+
+def log_entries_for_cases(*, organization_id: int, case_ids, limit: int, changes_only: bool = False):
+    """The auditlog entries (changes, and reads unless ``changes_only``) about ``case_ids`` and
+    their parts, newest first: one query, found through the chain's case index rather than
+    auditlog's JSON (``additional_data->'case_id'`` has no index and would scan the trail)."""
+    from auditlog.models import LogEntry
+
+    links = ChainLink.objects.filter(organization=organization_id, kind=ChainLink.LOG, case_id__in=list(case_ids))
+    if changes_only:
+        links = links.exclude(action="access")
+    newest = links.order_by("-occurred_at", "-id").values("entry_id")[:limit]
+    return LogEntry.objects.filter(pk__in=newest).select_related("actor", "content_type").order_by("-timestamp", "-id")

@@ -74,15 +74,6 @@ def consent_list(*, actor, action: Action = Action.VIEW):
 
 def case_history(*, case: Case, limit: int = 200):
     """The change and access entries of a case and its parts, newest first, as stored (masked)."""
-    from auditlog.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
-    from django.db.models import Q
+    from audit.selectors import log_entries_for_cases
 
-    case_type = ContentType.objects.get_for_model(Case)
-    return (
-        LogEntry.objects.filter(
-            Q(content_type=case_type, object_pk=str(case.pk)) | Q(additional_data__case_id=str(case.pk))
-        )
-        .select_related("actor", "content_type")
-        .order_by("-timestamp", "-id")[:limit]
-    )
+    return log_entries_for_cases(organization_id=case.organization_id, case_ids=[case.pk], limit=limit)

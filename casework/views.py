@@ -13,7 +13,6 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import wraps
 
-from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.access import UI, record_accesses
+from audit.selectors import log_entries_for_cases
 from casework import forms, selectors, services
 from casework.choices import CaseStatus, Priority
 from casework.filters import CaseListFilterSet
@@ -173,13 +173,7 @@ def dashboard(request):
     activity = []
     if my_ids:
         activity = list(
-            LogEntry.objects.filter(
-                Q(content_type__app_label="casework", content_type__model="case", object_pk__in=my_ids)
-                | Q(additional_data__case_id__in=my_ids)
-            )
-            .exclude(action=LogEntry.Action.ACCESS)
-            .select_related("actor", "content_type")
-            .order_by("-timestamp", "-id")[:15]
+            log_entries_for_cases(organization_id=user.organization_id, case_ids=my_ids, limit=15, changes_only=True)
         )
     references = {str(case.pk): case for case in my_cases}
     for entry in activity:

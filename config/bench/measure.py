@@ -419,34 +419,45 @@ def _floor_statements(name: str, actors: Actors, i: int) -> list[tuple[str, dict
                 ORDER BY t.due_at, t.id LIMIT 50""",  # noqa: S608
                 params,
             ),
-        ]
-    if name == "audit_who_accessed_case":
-        case = actors.cases["caseworker"][0]
-        params = {"slug": actors.spec.slug(0), "org": actors.auditor.organization_id, "case": case}
-        return [
             (
-                """SELECT e.*, u.username FROM auditlog_logentry e LEFT JOIN accounts_user u ON u.id = e.actor_id
-                WHERE e.object_pk = %(case)s AND e.additional_data ->> 'organization' = %(slug)s
-                ORDER BY e.timestamp DESC, e.id DESC LIMIT 50""",
-                params,
-            ),
-            (
-                """SELECT * FROM audit_domainevent WHERE organization_id = %(org)s AND object_id = %(case)s
-                ORDER BY occurred_at DESC, id DESC LIMIT 50""",
+                f"""SELECT e.*, u.username FROM auditlog_logentry e LEFT JOIN accounts_user u ON u.id = e.actor_id
+                WHERE e.id IN (SELECT l.entry_id FROM audit_chainlink l
+                    WHERE l.organization_id = %(org)s AND l.kind = 'log' AND l.action <> 'access'
+                    AND l.case_id IN (SELECT c.id FROM casework_case c WHERE {VISIBLE} AND c.status <> 'closed'
+                        AND c.id IN (SELECT case_id FROM casework_case_assigned_to WHERE user_id = %(user)s)
+                        ORDER BY c.priority, c.updated_at DESC LIMIT 20)
+                    ORDER BY l.occurred_at DESC, l.id DESC LIMIT 15)
+                ORDER BY e.timestamp DESC, e.id DESC""",  # noqa: S608
                 params,
             ),
         ]
-    if name == "audit_what_user_accessed":
-        params = {"slug": actors.spec.slug(0), "org": actors.auditor.organization_id, "user": actors.caseworker.pk}
+    if name in ("audit_who_accessed_case", "audit_what_user_accessed"):
+        # The chain's link table indexes the trail (``audit.selectors``): the newest 50 links of
+        # the filter, then the entries they name, one statement per kind.
+        org = actors.auditor.organization_id
+        if name == "audit_who_accessed_case":
+            where, params = "l.object_id = %(object)s", {"org": org, "object": str(actors.cases["caseworker"][0])}
+        else:
+            where, params = "l.actor_id = %(user)s", {"org": org, "user": actors.caseworker.pk}
+        links = f"""SELECT l.id, l.kind, l.entry_id FROM audit_chainlink l
+                WHERE l.organization_id = %(org)s AND {where}
+                ORDER BY l.occurred_at DESC, l.id DESC LIMIT 50"""  # noqa: S608
         return [
             (
-                """SELECT e.*, u.username FROM auditlog_logentry e JOIN accounts_user u ON u.id = e.actor_id
-                WHERE e.actor_id = %(user)s ORDER BY e.timestamp DESC, e.id DESC LIMIT 50""",
+                f"""WITH page AS ({links})
+                SELECT l.*, u.username, o.slug FROM page p JOIN audit_chainlink l ON l.id = p.id
+                LEFT JOIN accounts_user u ON u.id = l.actor_id
+                LEFT JOIN accounts_organization o ON o.id = l.organization_id""",  # noqa: S608
                 params,
             ),
             (
-                """SELECT * FROM audit_domainevent WHERE organization_id = %(org)s AND actor_id = %(user)s
-                ORDER BY occurred_at DESC, id DESC LIMIT 50""",
+                f"""SELECT e.* FROM auditlog_logentry e WHERE e.id IN
+                (SELECT entry_id FROM ({links}) p WHERE p.kind = 'log')""",  # noqa: S608
+                params,
+            ),
+            (
+                f"""SELECT e.* FROM audit_domainevent e WHERE e.id IN
+                (SELECT entry_id FROM ({links}) p WHERE p.kind = 'event')""",  # noqa: S608
                 params,
             ),
         ]
