@@ -14,6 +14,7 @@ of statements however many entries are appended (one UPDATE, one bulk INSERT, on
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
 import hashlib
@@ -21,6 +22,7 @@ import hmac
 import json
 import uuid
 from collections import defaultdict
+from contextvars import ContextVar
 
 from auditlog.models import LogEntry
 from django.conf import settings
@@ -96,6 +98,20 @@ def _organization_id(slug: str | None) -> int | None:
     return Organization.objects.filter(slug=slug).values_list("pk", flat=True).first()
 
 
+def _organization_ids_by_slug(items: list[tuple]) -> dict:
+    """The organizations that several change entries name, in one query instead of one each."""
+    slugs = {
+        (entry.additional_data or {}).get("organization")
+        for kind, entry, organization_id in items
+        if kind == ChainLink.LOG and organization_id is None
+    } - {None}
+    if not slugs or len(items) < 2:
+        return {}
+    from accounts.models import Organization
+
+    return dict(Organization.objects.filter(slug__in=slugs).values_list("slug", "pk"))
+
+
 def _actor_organization_id(entry) -> int | None:
     if not entry.actor_id:
         return None
@@ -107,13 +123,15 @@ def _actor_organization_id(entry) -> int | None:
     return actor.organization_id
 
 
-def _describe_log(entry: LogEntry, organization_id: int | None) -> dict:
+def _describe_log(entry: LogEntry, organization_id: int | None, organization_ids: dict | None = None) -> dict:
     data = entry.additional_data or {}
     content_type = entry.content_type  # ContentType's manager caches these per process
     object_type = f"{content_type.app_label}.{content_type.model}"
     case_id = data.get("case_id") or (entry.object_pk if object_type == "casework.case" else None)
     if organization_id is None:
-        organization_id = _organization_id(data.get("organization")) or _actor_organization_id(entry)
+        slug = data.get("organization")
+        known = organization_ids.get(slug) if organization_ids is not None else None
+        organization_id = known or _organization_id(slug) or _actor_organization_id(entry)
     return {
         "organization_id": organization_id,
         "occurred_at": entry.timestamp,
@@ -165,22 +183,74 @@ def append(kind: str, entries: list, *, organization_id: int | None = None) -> l
     """Link ``entries`` (saved rows of one kind) into their chains, in the caller's transaction.
 
     ``organization_id`` names the chain when the caller knows it (access logging), saving a lookup.
+    Inside ``linked_at_end()`` the entries wait for the end of that block instead (and nothing is
+    returned).
     """
     if not entries:
         return []
+    pending = _pending.get()
+    if pending is not None:
+        pending.extend((kind, entry, organization_id) for entry in entries)
+        return []
+    return _link([(kind, entry, organization_id) for entry in entries])
+
+
+@contextlib.contextmanager
+def linked_at_end():
+    """Link every audit entry written inside the block at its end, in one append per chain.
+
+    For a transaction that writes several entries (a delivery writes half a dozen): each append
+    otherwise takes its chain's head lock at once and holds it to the commit, so two workers
+    writing for one organization queue behind each other for the whole transaction, and pay four
+    statements per entry. Use it inside the transaction, ``with transaction.atomic(),
+    linked_at_end():``, so the links are written before the commit; when the block raises nothing
+    is linked (the transaction rolls back). An entry rolled back with a savepoint inside the block
+    is skipped. Nested blocks link at the outermost one's end.
+    """
+    if _pending.get() is not None:
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("linked_at_end() must run inside transaction.atomic(), or entries could go unlinked")
+    pending: list[tuple] = []
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    _link(_still_stored(pending))
+
+
+_pending: ContextVar[list | None] = ContextVar("casebridge_chain_pending", default=None)
+
+
+def _still_stored(items: list[tuple]) -> list[tuple]:
+    """``items`` without the entries a rolled-back savepoint removed (one query per kind)."""
+    stored = {}
+    for kind, model in MODELS.items():
+        ids = [entry.pk for k, entry, _ in items if k == kind]
+        stored[kind] = set(model.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    return [item for item in items if item[1].pk in stored[item[0]]]
+
+
+def _link(items: list[tuple]) -> list[ChainLink]:
+    """One reserve per chain for ``items`` (kind, entry, organization id or None), in their order."""
+    if not items:
+        return []
     by_chain: dict[str, list[tuple]] = defaultdict(list)
-    for entry in entries:
+    organization_ids = _organization_ids_by_slug(items)
+    for kind, entry, organization_id in items:
         if kind == ChainLink.LOG:
-            description = _describe_log(entry, organization_id)
+            description = _describe_log(entry, organization_id, organization_ids)
         else:
             description = _describe_event(entry)
-        by_chain[chain_for(description["organization_id"])].append((entry, description))
+        by_chain[chain_for(description["organization_id"])].append((kind, entry, description))
     links = []
     with transaction.atomic(savepoint=False):
         for chain in sorted(by_chain):  # one lock order for every writer: no deadlock between chains
-            items = by_chain[chain]
-            seq, prev_hash = _reserve(chain, len(items))
-            for entry, description in items:
+            chain_items = by_chain[chain]
+            seq, prev_hash = _reserve(chain, len(chain_items))
+            for kind, entry, description in chain_items:
                 digest = link_hash(prev_hash, chain, seq, kind, entry)
                 links.append(
                     ChainLink(

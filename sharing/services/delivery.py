@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from audit.chain import linked_at_end
 from audit.choices import EventType
 from audit.events import record_event
 from sharing import webhooks
@@ -77,7 +78,9 @@ def deliver(delivery_id) -> str:
     """
     from sharing.services.shares import end_share
 
-    with transaction.atomic():
+    # The entries a delivery writes are linked into the audit chains at its end, so that
+    # deliveries for one organization queue on its chain head only for the last statements.
+    with transaction.atomic(), linked_at_end():
         ref = (
             Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING)
             .values("share_id", "share__case_id", "share__consent_id")
@@ -272,8 +275,12 @@ def _retry_after_seconds(value: str | None) -> float | None:
             return None
 
 
-@transaction.atomic
 def _record_webhook_outcome(delivery_id, status_code, error, retry_after, duration) -> str:
+    with transaction.atomic(), linked_at_end():
+        return _record_webhook_outcome_locked(delivery_id, status_code, error, retry_after, duration)
+
+
+def _record_webhook_outcome_locked(delivery_id, status_code, error, retry_after, duration) -> str:
     # Share before delivery, the lock order of every sharing write: a revocation holds the share
     # and then cancels the delivery.
     share_id = Delivery.objects.filter(pk=delivery_id).values_list("share_id", flat=True).get()
