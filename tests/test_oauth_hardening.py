@@ -157,3 +157,19 @@ def test_the_token_endpoint_is_throttled_per_address(credentials, settings):
     for n in range(5):
         assert _token_request(f"guess-{n}", "x").status_code == 401
     assert _token_request(credentials.client_id, credentials.client_secret).status_code == 429
+
+
+@pytest.mark.django_db
+def test_a_bearer_request_reads_token_client_and_grant_in_one_query(credentials):
+    """The per-request cost of the partner API: the token, its application's service account and
+    the client's current grant come in one statement (and a revoked grant still refuses)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = Api(fetch_token(credentials)["access_token"])
+    api.get("/api/v1/me/")
+    with CaptureQueriesContext(connection) as queries:
+        assert api.get("/api/v1/me/").status_code == 200
+    auth = [q["sql"] for q in queries.captured_queries if "oauth2_provider_accesstoken" in q["sql"]]
+    assert len(auth) == 1 and "accounts_apiclient" in auth[0] and "accounts_user" in auth[0]
+    assert not [q for q in queries.captured_queries if q["sql"].lstrip().startswith('SELECT "accounts_apiclient"')]

@@ -73,5 +73,5 @@ def test_a_block_that_raises_links_nothing_and_its_transaction_rolls_back(casewo
 
 @pytest.mark.django_db(transaction=True)
 def test_outside_a_transaction_it_refuses(caseworker):
-    with pytest.raises(RuntimeError, match="inside transaction.atomic"), chain.linked_at_end():
+    with pytest.raises(RuntimeError, match=r"inside transaction\.atomic"), chain.linked_at_end():
         pass
