@@ -229,7 +229,7 @@ def _still_stored(items: list[tuple]) -> list[tuple]:
     stored = {}
     for kind, model in MODELS.items():
         ids = [entry.pk for k, entry, _ in items if k == kind]
-        stored[kind] = set(model.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+        stored[kind] = set(model.objects.filter(pk__in=ids).order_by().values_list("pk", flat=True)) if ids else set()
     return [item for item in items if item[1].pk in stored[item[0]]]
 
 

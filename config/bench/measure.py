@@ -108,10 +108,11 @@ class Server:
             DJANGO_ALLOWED_HOSTS="127.0.0.1",
             CASEBRIDGE_BENCH="1",
             CASEBRIDGE_API_RATE="100000000/minute",
-            # Plain HTTP on loopback, and signed-in sessions made directly: what is measured is the
-            # work of each read, not the HTTPS redirect or the second-factor step of signing in.
+            # Plain HTTP on loopback: what is measured is the work of each read, not the HTTPS
+            # redirect. The second factor stays required, as in production; the bench's sessions
+            # are made directly, already verified with a TOTP device (``_session_cookie``).
             CASEBRIDGE_SSL_REDIRECT="0",
-            CASEBRIDGE_MFA_REQUIRED="off",
+            CASEBRIDGE_MFA_REQUIRED="all",
         )
         # DEBUG off serves static files through the manifest storage: collect them first.
         subprocess.run(
@@ -205,8 +206,14 @@ def _api_client(user, scopes: list[str], server: Server) -> str:
 def _session_cookie(user) -> str:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    # Signed in with the second factor, as every caseworker is in production: the OTP middleware
+    # loads the session's device on each request.
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
     session = SessionStore()
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
