@@ -21,7 +21,8 @@ the README, "The access choke point's SQL").
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from casework.permissions import CODENAME_FOR_ACTION, Action, case_permission_id
@@ -55,10 +56,15 @@ class CaseQuerySet(models.QuerySet):
         from casework.choices import MINOR_RELEVANT_ROLES
         from casework.models import Person
 
+        # A scalar subquery with LIMIT 1, not EXISTS: PostgreSQL may turn an EXISTS in the select
+        # list into a hashed subplan that reads every minor of every organization once per query
+        # (31 ms at 100,000 cases) even when the page needs it for 50 rows; a scalar subquery
+        # stays a per-row probe of the person index (case, role, minor_until) on the rows returned.
         minors = Person.objects.filter(
             case=OuterRef("pk"), role__in=MINOR_RELEVANT_ROLES, minor_until__gt=timezone.localdate()
         )
-        return self.annotate(involves_minor_annotated=Exists(minors))
+        first_minor = Subquery(minors.order_by().values(flag=Value(True))[:1], output_field=BooleanField())
+        return self.annotate(involves_minor_annotated=Coalesce(first_minor, Value(False)))
 
 
 class CasePartQuerySet(models.QuerySet):

@@ -283,6 +283,10 @@ def reads_for(actors: Actors) -> list[Read]:
             "auditor",
             lambda i: f"/api/v1/audit/events/?actor={actors.caseworker.username}",
         ),
+        # What any request costs before its own work: the stack alone (no session, no database)
+        # and an authenticated API call that reads nothing of a case. Reported as diagnostics.
+        Read("stack_healthz", "api_caseworker", lambda i: "/healthz"),
+        Read("stack_api_me", "api_caseworker", lambda i: "/api/v1/me/"),
         Read(
             "api_case_detail_caseworker_without_access_log",
             "api_caseworker",

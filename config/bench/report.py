@@ -52,3 +52,22 @@ def targets(report: dict) -> dict:
     added = with_log / without - 1
     out["access entry: added to case detail p50"] = target(added, "<= 0.15", added <= 0.15)
     return out
+
+
+def diagnostics(report: dict) -> dict:
+    """Not targets: where each read's time goes. ``stack_api_me`` is an authenticated API call
+    that reads no case (token lookup, middleware, DRF, one small response): the part of every
+    read that no query shape can remove. ``p50 - floor - stack`` is what is left to the read."""
+    reads, floors = report["reads"], report.get("floors", {})
+    stack = reads.get("stack_api_me", {}).get("large", {}).get("p50_ms")
+    bare = reads.get("stack_healthz", {}).get("large", {}).get("p50_ms")
+    out: dict = {"stack_healthz_p50_ms": bare, "stack_api_me_p50_ms": stack}
+    for name in READS:
+        p50 = reads[name]["large"]["p50_ms"]
+        floor = floors.get(name, {}).get("large", {}).get("p50_ms")
+        row = {"p50_ms": p50, "sql_floor_ms": floor}
+        if floor is not None and stack is not None:
+            row["p50 / (sql floor + authenticated request)"] = round(p50 / (floor + stack), 3)
+            row["left to the read beyond floor and stack, ms"] = round(p50 - floor - stack, 3)
+        out[name] = row
+    return out

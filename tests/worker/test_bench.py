@@ -40,6 +40,10 @@ def test_bench_builds_measures_and_writes_its_report(settings, broker, transacti
     else:
         assert all(t["pass"] is None and t["note"] == "not measured" for t in floors)
 
+    diagnostics = report["diagnostics"]
+    assert diagnostics["stack_api_me_p50_ms"] > 0 and diagnostics["stack_healthz_p50_ms"] > 0
+    assert set(READS) <= set(diagnostics)
+
     # --keep reuses the build; without it, an existing build is refused rather than doubled.
     with pytest.raises(Exception, match="--keep"):
         call_command("bench", "--cases", "400", "--audit-rows", "4000", "--quiet", stdout=StringIO())

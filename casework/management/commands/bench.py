@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from config.bench import generator, measure
 from config.bench.progress import Progress
-from config.bench.report import targets
+from config.bench.report import diagnostics, targets
 
 
 class Command(BaseCommand):
@@ -77,6 +77,7 @@ class Command(BaseCommand):
             "share_pipeline": pipeline,
         }
         report["targets"] = targets(report)
+        report["diagnostics"] = diagnostics(report)
         results = [t["pass"] for t in report["targets"].values()]
         report["summary"] = {
             "passed": results.count(True),
