@@ -176,6 +176,7 @@ def _api_client(user, scopes: list[str], server: Server) -> str:
     """A bearer token for ``user`` through the real token endpoint (client-credentials grant)."""
     from oauth2_provider.models import Application
 
+    from accounts.hashers import hash_client_secret
     from accounts.models import ApiClient
 
     secret = secrets.token_urlsafe(24)
@@ -186,9 +187,11 @@ def _api_client(user, scopes: list[str], server: Server) -> str:
             user=user,
             client_type=Application.CLIENT_CONFIDENTIAL,
             authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
-            hash_client_secret=True,
         )
-    application.client_secret = secret  # hashed on save
+    # Stored the way ``accounts.services`` stores every client secret (our fast salted hash, so
+    # that a run with --keep can set a new one on the same application).
+    application.client_secret = hash_client_secret(secret)
+    application.hash_client_secret = False
     application.save()
     ApiClient.objects.update_or_create(
         application=application, defaults={"organization_id": user.organization_id, "scopes": scopes}
@@ -340,8 +343,9 @@ CASE_COLUMNS = """c.id, c.reference, c.title, c.case_type, c.status, c.priority,
     c.created_at, c.updated_at, c.version, c.team_id, o.slug, cb.username,
     ARRAY(SELECT u.username FROM casework_case_assigned_to a JOIN accounts_user u ON u.id = a.user_id
           WHERE a.case_id = c.id),
-    EXISTS(SELECT 1 FROM casework_person p WHERE p.case_id = c.id
-           AND p.role IN ('survivor', 'guardian', 'family', 'witness', 'other') AND p.minor_until > current_date)"""
+    COALESCE((SELECT true FROM casework_person p WHERE p.case_id = c.id
+              AND p.role IN ('survivor', 'guardian', 'family', 'witness', 'other')
+              AND p.minor_until > current_date LIMIT 1), false)"""
 
 VISIBLE = """c.organization_id = %(org)s AND (
     c.id IN (SELECT content_object_id FROM casework_caseuserobjectpermission
