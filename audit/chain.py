@@ -88,24 +88,15 @@ def sign(*parts) -> str:
 # --- what a link indexes ---------------------------------------------------------------------
 
 
-def _organization_id(slug: str | None) -> int | None:
-    """One indexed lookup per change entry (a single-row write); access entries name their
-    organization and skip it."""
-    if not slug:
-        return None
-    from accounts.models import Organization
-
-    return Organization.objects.filter(slug=slug).values_list("pk", flat=True).first()
-
-
 def _organization_ids_by_slug(items: list[tuple]) -> dict:
-    """The organizations that several change entries name, in one query instead of one each."""
+    """The organizations the change entries name (those whose caller did not say), in one
+    indexed query however many entries; none when the callers named them all (access logging)."""
     slugs = {
         (entry.additional_data or {}).get("organization")
         for kind, entry, organization_id in items
         if kind == ChainLink.LOG and organization_id is None
     } - {None}
-    if not slugs or len(items) < 2:
+    if not slugs:
         return {}
     from accounts.models import Organization
 
@@ -123,15 +114,13 @@ def _actor_organization_id(entry) -> int | None:
     return actor.organization_id
 
 
-def _describe_log(entry: LogEntry, organization_id: int | None, organization_ids: dict | None = None) -> dict:
+def _describe_log(entry: LogEntry, organization_id: int | None, organization_ids: dict) -> dict:
     data = entry.additional_data or {}
     content_type = entry.content_type  # ContentType's manager caches these per process
     object_type = f"{content_type.app_label}.{content_type.model}"
     case_id = data.get("case_id") or (entry.object_pk if object_type == "casework.case" else None)
     if organization_id is None:
-        slug = data.get("organization")
-        known = organization_ids.get(slug) if organization_ids is not None else None
-        organization_id = known or _organization_id(slug) or _actor_organization_id(entry)
+        organization_id = organization_ids.get(data.get("organization")) or _actor_organization_id(entry)
     return {
         "organization_id": organization_id,
         "occurred_at": entry.timestamp,
