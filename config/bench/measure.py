@@ -30,6 +30,7 @@ from django.db import connection
 from django.utils import timezone
 
 from config.bench.generator import ORGANIZATIONS, SetSpec
+from config.processes import celery_worker_command, spawn
 
 WARMUP = 5
 
@@ -121,27 +122,22 @@ class Server:
             env=env,
             check=True,
         )
-        with self.log_path.open("wb") as log:
-            self.proc = subprocess.Popen(  # noqa: S603 - a fixed command line
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "config.wsgi",
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                    "--workers",
-                    str(workers),
-                    "--timeout",
-                    "120",
-                ],
-                cwd=settings.BASE_DIR,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        self.proc = spawn(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--timeout",
+                "120",
+            ],
+            env=env,
+            log_path=self.log_path,
+        )
         deadline = time.monotonic() + 60
         while True:
             if self.proc.poll() is not None:
@@ -660,32 +656,7 @@ def run_share_pipeline(spec: SetSpec, n: int, log_dir: Path, progress) -> dict:
     try:
         for k in range(processes):
             log_path = log_dir / f"worker-{k + 1}.log"
-            with log_path.open("wb") as log:
-                proc = subprocess.Popen(  # noqa: S603 - a fixed command line
-                    [
-                        sys.executable,
-                        "-m",
-                        "celery",
-                        "-A",
-                        "config",
-                        "worker",
-                        "--pool=solo",
-                        "--concurrency=1",
-                        "-l",
-                        "info",
-                        "-n",
-                        f"bench-{uuid.uuid4().hex[:8]}@%h",
-                        "--without-gossip",
-                        "--without-mingle",
-                        "--without-heartbeat",
-                    ],
-                    cwd=settings.BASE_DIR,
-                    env=env,
-                    stdin=subprocess.DEVNULL,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
+            proc = spawn(celery_worker_command(f"bench-{uuid.uuid4().hex[:8]}@%h"), env=env, log_path=log_path)
             workers.append((proc, log_path))
         deadline = time.monotonic() + 60
         while not all(" ready." in p.read_text(errors="replace") for _, p in workers):

@@ -12,7 +12,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -25,6 +24,7 @@ from django.conf import settings
 from django.db import connection
 
 from config.celery import app as celery_app
+from config.processes import celery_worker_command, spawn
 
 LEASE_SECONDS = 2
 WORKER_READY_TIMEOUT = 40.0
@@ -188,33 +188,7 @@ def start_worker(worker_env, tmp_path):
     def start() -> Worker:
         name = f"cbtest-{uuid.uuid4().hex[:8]}@%h"
         log_path = tmp_path / f"worker-{len(workers) + 1}.log"
-        command = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "-l",
-            "info",
-            "-n",
-            name,
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ]
-        with log_path.open("wb") as log:
-            proc = subprocess.Popen(  # noqa: S603 - a fixed command line
-                command,
-                cwd=settings.BASE_DIR,
-                env=worker_env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        proc = spawn(celery_worker_command(name), env=worker_env, log_path=log_path)
         worker = Worker(proc, log_path, name)
         workers.append(worker)
 
