@@ -568,6 +568,8 @@ def part_add(request, case_id, section):
     part = PART_SECTIONS[section]
     heading = PART_HEADINGS[section]()
     if request.method == "GET":
+        if request.htmx:  # the case page's add form, opened for the first time: its section, form open
+            return render_section(request, case, section, open_form=True)
         return form_page(request, case, part.make_form(request, case, section=section), heading=heading)
     form = part.make_form(request, case, request.POST, section=section)
     return _write(

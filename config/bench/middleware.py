@@ -2,11 +2,15 @@
 
 - ``X-Bench-Queries`` on every response: the SQL statements the request ran (all of them, the
   session and authentication included).
+- ``X-Bench-Worker``: the id of the server process that answered, so the bench can leave out each
+  process's first call of a read (it fills that process's caches).
 - A request carrying ``X-Bench-Access-Log: off`` runs with access logging suspended, so that the
   bench can measure what the access entry costs. Production settings never install this class.
 """
 
 from __future__ import annotations
+
+import os
 
 from django.db import connection
 
@@ -32,4 +36,5 @@ class BenchMiddleware:
             else:
                 response = self.get_response(request)
         response["X-Bench-Queries"] = str(count)
+        response["X-Bench-Worker"] = str(os.getpid())
         return response

@@ -165,6 +165,40 @@ def test_htmx_section_update_and_errors_next_to_the_field(ui_world, client):
     assert page.status_code == 422 and "<html" in page.content.decode()
 
 
+def test_add_forms_are_rendered_when_opened_not_with_the_case_page(ui_world, client):
+    w = ui_world
+    client.force_login(w.assigned)
+    case = w.a.case
+    html = client.get(reverse("casework:case-detail", args=[case.pk])).content.decode()
+    for section in ("persons", "notes", "needs", "indicators", "consents", "tasks"):
+        url = reverse(f"casework:{section}-add", args=[case.pk])
+        # The page links every add form (the page of its own without JavaScript; htmx loads it in place).
+        assert f'hx-get="{url}"' in html and f'href="{url}"' in html
+        assert f'action="{url}"' not in html, f"the {section} add form was rendered with the page"
+        opened = client.get(url, HTTP_HX_REQUEST="true")
+        assert opened.status_code == 200
+        fragment = opened.content.decode()
+        assert fragment.lstrip().startswith(f'<section class="card" id="section-{section}"') and "<html" not in fragment
+        assert f'hx-post="{url}"' in fragment and f'hx-get="{url}"' not in fragment
+    persons = client.get(reverse("casework:persons-add", args=[case.pk]), HTTP_HX_REQUEST="true").content.decode()
+    assert 'name="given_name"' in persons and 'id="id_person_given_name"' in persons
+    # Without htmx the same URL is the form on a page of its own.
+    page = client.get(reverse("casework:persons-add", args=[case.pk]))
+    assert "<html" in page.content.decode() and 'name="given_name"' in page.content.decode()
+    # Opening a form reads the case's section: logged like any read of it.
+    before = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(case.pk)).count()
+    client.get(reverse("casework:notes-add", args=[case.pk]), HTTP_HX_REQUEST="true")
+    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(case.pk)).count() == before + 1
+
+
+@pytest.mark.parametrize("who", ["unassigned", "foreign"])
+def test_add_forms_are_not_opened_for_someone_who_may_not_change_the_case(ui_world, client, who):
+    client.force_login(getattr(ui_world, who))
+    response = client.get(reverse("casework:notes-add", args=[ui_world.a.case.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 404
+    assert "Alpha note body" not in response.content.decode()
+
+
 def test_amendment_is_shown_under_its_note(ui_world, client):
     w = ui_world
     client.force_login(w.assigned)
