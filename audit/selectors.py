@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 
 from accounts.models import User
 from audit.chain import MODELS
@@ -103,11 +103,16 @@ def links_for(auditor: User, f: AuditFilters):
         if cursor_link is not None:
             older |= Q(occurred_at=f.before, pk__lt=cursor_link)
         rows = rows.filter(older)
-    return rows.select_related("actor", "organization").order_by("-occurred_at", "-id")
+    # The two names a row shows, not their rows: instantiating a user and an organization per
+    # entry was a third of the time of a page of 50.
+    return rows.annotate(actor_username=F("actor__username"), organization_slug=F("organization__slug")).order_by(
+        "-occurred_at", "-id"
+    )
 
 
 def hydrate(links: list[ChainLink]) -> list[dict]:
-    """The entries of ``links`` as the API and the pages show them (one query per entry kind)."""
+    """The entries of ``links`` (from ``links_for``) as the API and the pages show them (one query
+    per entry kind)."""
     entries = {
         kind: model.objects.in_bulk([link.entry_id for link in links if link.kind == kind])
         for kind, model in MODELS.items()
@@ -122,10 +127,8 @@ def hydrate(links: list[ChainLink]) -> list[dict]:
             {
                 "id": f"{PREFIX[link.kind]}-{link.entry_id:012d}",
                 "occurred_at": link.occurred_at,
-                "actor": link.actor.username
-                if link.actor
-                else (data.get("actor") or getattr(entry, "actor_username", "") or None),
-                "organization": link.organization.slug if link.organization_id else None,
+                "actor": link.actor_username or data.get("actor") or getattr(entry, "actor_username", "") or None,
+                "organization": link.organization_slug,
                 "action": link.action,
                 "object_type": link.object_type,
                 "object_id": link.object_id,

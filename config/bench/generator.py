@@ -277,8 +277,10 @@ def _eighteenth_birthday(dob: dt.date) -> dt.date:
 
 
 def _shares(spec: SetSpec, orgs, rng: random.Random) -> None:
-    """Agreements from each organization to the next three, and 1 % of the cases shared under them,
-    delivered to the recipient's inbox (half of them assigned to one of its caseworkers)."""
+    """Agreements from each organization to the next three, and 2 % of the cases shared under them
+    (at least 75 per organization, so that every inbox holds more than a page at either size and
+    both sizes read a full page), delivered to the recipient's inbox (half of them assigned to one
+    of its caseworkers)."""
     from accounts.models import User
     from casework.models import Case
     from sharing.models import Share, SharedRecord, SharingAgreement
@@ -315,7 +317,7 @@ def _shares(spec: SetSpec, orgs, rng: random.Random) -> None:
     org_by_id = {o.pk: o for o in orgs}
     for org in orgs:
         requester = caseworkers[org.pk][0]
-        n = max(spec.cases // ORGANIZATIONS // 100, 5)
+        n = max(spec.cases // ORGANIZATIONS // 50, 75)
         for case_id in Case.objects.filter(organization=org).order_by("opened_at").values_list("pk", flat=True)[:n]:
             agreement = rng.choice(agreements[org.pk])
             share = Share(

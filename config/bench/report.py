@@ -34,10 +34,12 @@ def targets(report: dict) -> dict:
         out[f"{name}: p95 / p50"] = target(ratio, "<= 3", ratio <= 3)
         growth = large["p50_ms"] / small["p50_ms"]
         out[f"{name}: p50 at 10x data / p50"] = target(growth, "<= 1.5", growth <= 1.5)
-        # The most any call ran: a case without consents skips their prefetch, at either size.
-        same = large["queries_max"] == small["queries_max"]
+        # The statements of a typical call (the most frequent count). Beside a read's own
+        # statements, a session is written at most once a minute (its idle clock), which adds one
+        # to whichever call falls on it: ``queries_max`` shows it, the comparison leaves it out.
+        same = large["queries"] == small["queries"]
         out[f"{name}: queries per request at both sizes"] = {
-            "value": [small["queries_max"], large["queries_max"]],
+            "value": [small["queries"], large["queries"]],
             "target": "equal",
             "pass": same,
         }
