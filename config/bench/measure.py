@@ -572,7 +572,10 @@ def run_peer(actors: Actors, calls: int) -> dict:
             mock.patch("guardian.shortcuts.get_user_obj_perms_model", lambda *a, **k: UserObjectPermission),
             mock.patch("guardian.shortcuts.get_group_obj_perms_model", lambda *a, **k: GroupObjectPermission),
         ):
-            queryset = get_objects_for_user(user, "casework.view_case", klass=Case, accept_global_perms=False)
+            # The same rows as ours: the same joins and annotation, only the permission filter and
+            # the paginator differ.
+            same_list = Case.objects.with_involves_minor().select_related("organization", "team")
+            queryset = get_objects_for_user(user, "casework.view_case", klass=same_list, accept_global_perms=False)
             page = Paginator(queryset.order_by("-opened_at", "reference"), 50).page(1)
             return len(list(page.object_list)), page.paginator.count
 
@@ -592,7 +595,7 @@ def run_peer(actors: Actors, calls: int) -> dict:
         if seen[name] > WARMUP:
             timings[name].append(elapsed)
     return {
-        "what": "the caseworker's first page of 50 cases and its total, computed in-process",
+        "what": "the caseworker's first page of 50 cases (the same joins and annotation) and its total, in-process",
         "visible_cases": got[1],
         **{name: summary(values) for name, values in timings.items()},
     }
@@ -665,7 +668,7 @@ def run_share_pipeline(spec: SetSpec, n: int, log_dir: Path, progress) -> dict:
     Share.objects.filter(pk__in=[s.pk for s in shares]).update(status="revoked")
 
     shares, deliveries = _fresh_shares(spec, n)
-    env = child_env(CASEBRIDGE_CONN_MAX_AGE="60")
+    env = child_env(DJANGO_DEBUG="0", CASEBRIDGE_CONN_MAX_AGE="60")  # as production workers run
     # SQLite refuses concurrent writers ("database is locked" when a read transaction upgrades), so
     # there the pipeline runs one worker process; PostgreSQL runs the two the target names.
     processes = 2 if connection.vendor == "postgresql" else 1

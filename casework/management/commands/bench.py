@@ -11,6 +11,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from config.bench import generator, measure
@@ -59,10 +60,13 @@ class Command(BaseCommand):
         finally:
             server.stop()
         floors = measure.run_floors(actor_sets, options["calls"], progress)
-        progress.say("guardian peer")
-        peer = measure.run_peer(actor_sets["large"], options["calls"])
-        progress.say("share pipeline")
-        pipeline = measure.run_share_pipeline(specs[0], options["shares"], log_dir, progress)
+        # What runs in this process runs as the server and the workers do, DEBUG off: with DEBUG on,
+        # Django records and formats every statement, which would tax the side with more of them.
+        with override_settings(DEBUG=False):
+            progress.say("guardian peer")
+            peer = measure.run_peer(actor_sets["large"], options["calls"])
+            progress.say("share pipeline")
+            pipeline = measure.run_share_pipeline(specs[0], options["shares"], log_dir, progress)
         report = {
             "generated_at": timezone.now().isoformat(),
             "database": connection.vendor,
