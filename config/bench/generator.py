@@ -57,6 +57,13 @@ def specs(cases: int, audit_rows: int) -> list[SetSpec]:
     ]
 
 
+def cases_of(spec: SetSpec) -> int:
+    """The cases an existing build holds in ``spec``'s organizations."""
+    from casework.models import Case
+
+    return Case.objects.filter(organization__slug__in=[spec.slug(i) for i in range(ORGANIZATIONS)]).count()
+
+
 def exists(spec: SetSpec) -> bool:
     from accounts.models import Organization
 

@@ -26,6 +26,9 @@ def test_bench_builds_measures_and_writes_its_report(settings, broker, transacti
     assert Path(report["written_to"]).exists()
     assert report["sizes"]["large"]["cases"] == 400
     assert report["sizes"]["small"]["cases"] == 200  # a tenth, but at least ten cases per organization
+    # The trail as built (counted, linked into the organizations' chains): the option's rows.
+    assert report["sizes"]["large"]["audit_rows"] == 4000
+    assert report["sizes"]["small"]["audit_rows"] == 1000  # a tenth, but at least 1,000
     for name in READS:
         for size in ("large", "small"):
             measured = report["reads"][name][size]
@@ -47,6 +50,9 @@ def test_bench_builds_measures_and_writes_its_report(settings, broker, transacti
     # --keep reuses the build; without it, an existing build is refused rather than doubled.
     with pytest.raises(Exception, match="--keep"):
         call_command("bench", "--cases", "400", "--audit-rows", "4000", "--quiet", stdout=StringIO())
+    # A build of another size is refused too: the report would name sizes the database does not hold.
+    with pytest.raises(Exception, match="has 400 cases, not 1,000"):
+        call_command("bench", "--cases", "1000", "--keep", "--quiet", stdout=StringIO())
     again = StringIO()
     call_command(
         "bench",

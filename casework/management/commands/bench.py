@@ -41,6 +41,13 @@ class Command(BaseCommand):
                         f"This database already holds a bench build ({spec.marker}); pass --keep to reuse it, "
                         "or use a fresh database."
                     )
+                held = generator.cases_of(spec)
+                if held != spec.cases:
+                    # The report would otherwise name sizes the database does not hold.
+                    raise CommandError(
+                        f"This database holds a bench build whose {spec.key} set has {held:,} cases, not "
+                        f"{spec.cases:,}: pass the --cases it was built with, or use a fresh database."
+                    )
                 progress.say(f"reusing the {spec.key} set")
                 built[spec.key] = 0.0
                 continue
@@ -98,7 +105,7 @@ def _sizes(specs) -> dict:
     from auditlog.models import LogEntry
 
     from accounts.models import User
-    from audit.models import DomainEvent
+    from audit.models import ChainLink, DomainEvent
     from casework.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Person
 
     out = {}
@@ -111,7 +118,8 @@ def _sizes(specs) -> dict:
             "persons": Person.objects.filter(case__organization__slug__in=slugs).count(),
             "grants": CaseUserObjectPermission.objects.filter(content_object__organization__slug__in=slugs).count()
             + CaseGroupObjectPermission.objects.filter(content_object__organization__slug__in=slugs).count(),
-            "audit_rows": spec.audit_rows,
+            # Counted, not the option: a build reused with --keep also holds earlier runs' reads.
+            "audit_rows": ChainLink.objects.filter(organization__slug__in=slugs).count(),
         }
     out["database_totals"] = {
         "auditlog_entries": LogEntry.objects.count(),
