@@ -10,7 +10,13 @@ from casework.permissions import Action
 
 
 def case_list(*, actor, action: Action = Action.VIEW):
-    return restrict(Case, user=actor, action=action).with_involves_minor().select_related("organization", "team")
+    return with_list_columns(restrict(Case, user=actor, action=action))
+
+
+def with_list_columns(cases):
+    """What a list of cases shows beside each case: its organization, its team, whether it
+    involves a minor (``manage.py bench`` gives guardian's peer list the same)."""
+    return cases.with_involves_minor().select_related("organization", "team")
 
 
 def case_get_for_user(*, user, case_id, action: Action = Action.VIEW) -> Case:

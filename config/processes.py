@@ -1,10 +1,14 @@
-"""Processes Casebridge starts beside itself: Celery workers for the bench and the worker tests.
+"""Processes Casebridge starts beside itself: Celery workers and gunicorn for the bench, workers for
+the worker tests.
 
 One command line for both, so the tests exercise the worker the bench measures.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -47,3 +51,20 @@ def spawn(command: list[str], *, env: dict, log_path: Path) -> subprocess.Popen:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+
+
+def stop(proc: subprocess.Popen, *, timeout: float = 15.0) -> None:
+    """Stop a process ``spawn`` started, with its children (its process group), by its id: a
+    SIGTERM and ``timeout`` seconds for a warm shutdown, then SIGKILL."""
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+    # Children of a prefork pool, if any, are in the same group; make sure none outlives it.
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)

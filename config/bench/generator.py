@@ -49,6 +49,10 @@ class SetSpec:
     def slug(self, i: int) -> str:
         return f"{self.slug_prefix}-{i + 1:02d}"
 
+    @property
+    def slugs(self) -> list[str]:
+        return [self.slug(i) for i in range(ORGANIZATIONS)]
+
 
 def specs(cases: int, audit_rows: int) -> list[SetSpec]:
     return [
@@ -61,7 +65,7 @@ def cases_of(spec: SetSpec) -> int:
     """The cases an existing build holds in ``spec``'s organizations."""
     from casework.models import Case
 
-    return Case.objects.filter(organization__slug__in=[spec.slug(i) for i in range(ORGANIZATIONS)]).count()
+    return Case.objects.filter(organization__slug__in=spec.slugs).count()
 
 
 def exists(spec: SetSpec) -> bool:
@@ -366,7 +370,7 @@ def _guardian_generic_copies(spec: SetSpec, progress) -> None:
     from casework.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
 
     case_type = ContentType.objects.get_for_model(Case)
-    slugs = [spec.slug(i) for i in range(ORGANIZATIONS)]
+    slugs = spec.slugs
     for source, target, who in (
         (CaseUserObjectPermission, UserObjectPermission, "user_id"),
         (CaseGroupObjectPermission, GroupObjectPermission, "group_id"),
@@ -536,7 +540,7 @@ def _audit_trail_python(spec: SetSpec, progress, rng: random.Random, accesses: i
     from casework.models import Case
 
     case_type = ContentType.objects.get_for_model(Case)
-    slugs = [spec.slug(i) for i in range(ORGANIZATIONS)]
+    slugs = spec.slugs
     picks = list(
         Case.assigned_to.through.objects.filter(case__organization__slug__in=slugs).values_list(
             "case_id", "case__reference", "case__organization__slug", "case__organization_id", "user_id", "user__email"

@@ -13,7 +13,6 @@ import datetime as dt
 import os
 import random
 import secrets
-import signal
 import socket
 import statistics
 import subprocess
@@ -30,7 +29,7 @@ from django.db import connection
 from django.utils import timezone
 
 from config.bench.generator import ORGANIZATIONS, SetSpec
-from config.processes import celery_worker_command, spawn
+from config.processes import celery_worker_command, spawn, stop
 
 WARMUP = 5
 
@@ -82,19 +81,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """Stop a process we started (and its children: it runs in its own session) by its id."""
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
 
 
 class Server:
@@ -152,7 +138,7 @@ class Server:
             time.sleep(0.3)
 
     def stop(self) -> None:
-        _stop(self.proc)
+        stop(self.proc)
 
 
 # --- who calls: users, API clients, sessions ---------------------------------------------------
@@ -554,7 +540,7 @@ def run_peer(actors: Actors, calls: int) -> dict:
     from rest_framework.test import APIRequestFactory
 
     from casework.models import Case
-    from casework.selectors import case_list
+    from casework.selectors import case_list, with_list_columns
     from config.api.pagination import Pagination
 
     user = actors.api_caseworker
@@ -574,10 +560,8 @@ def run_peer(actors: Actors, calls: int) -> dict:
             # The same rows as ours, with the same joins and annotation added to guardian's stock
             # result (handing guardian the annotated queryset as ``klass`` makes it compare ids as
             # text through every case: 100 ms a page, not a fair peer).
-            queryset = (
+            queryset = with_list_columns(
                 get_objects_for_user(user, "casework.view_case", klass=Case, accept_global_perms=False)
-                .with_involves_minor()
-                .select_related("organization", "team")
             )
             page = Paginator(queryset.order_by("-opened_at", "reference"), 50).page(1)
             return len(list(page.object_list)), page.paginator.count
@@ -700,7 +684,7 @@ def run_share_pipeline(spec: SetSpec, n: int, log_dir: Path, progress) -> dict:
         delivered = Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.DELIVERED).count()
     finally:
         for proc, _ in workers:
-            _stop(proc)
+            stop(proc)
     progress.step("share pipeline", 1, 1)
     return {
         "shares": n,

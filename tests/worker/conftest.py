@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import connection
 
 from config.celery import app as celery_app
-from config.processes import celery_worker_command, spawn
+from config.processes import celery_worker_command, spawn, stop
 
 LEASE_SECONDS = 2
 WORKER_READY_TIMEOUT = 40.0
@@ -146,16 +146,7 @@ class Worker:
         self.proc.wait(timeout=STOP_TIMEOUT)
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        # Children of a prefork pool, if any, are in the same group; make sure none outlives us.
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
+        stop(self.proc, timeout=STOP_TIMEOUT)
 
 
 @pytest.fixture

@@ -106,14 +106,14 @@ def _sizes(specs) -> dict:
 
     from accounts.models import User
     from audit.models import ChainLink, DomainEvent
-    from casework.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Person
+    from casework.models import CaseGroupObjectPermission, CaseUserObjectPermission, Person
 
     out = {}
     for spec in specs:
-        slugs = [spec.slug(i) for i in range(generator.ORGANIZATIONS)]
+        slugs = spec.slugs
         out[spec.key] = {
             "organizations": len(slugs),
-            "cases": Case.objects.filter(organization__slug__in=slugs).count(),
+            "cases": generator.cases_of(spec),
             "users": User.objects.filter(organization__slug__in=slugs).count(),
             "persons": Person.objects.filter(case__organization__slug__in=slugs).count(),
             "grants": CaseUserObjectPermission.objects.filter(content_object__organization__slug__in=slugs).count()
