@@ -199,6 +199,22 @@ def test_add_forms_are_not_opened_for_someone_who_may_not_change_the_case(ui_wor
     assert "Alpha note body" not in response.content.decode()
 
 
+def test_a_view_only_grant_neither_opens_nor_submits_an_add_form(ui_world, client):
+    from casework.permissions import VIEW_CASE
+    from casework.services.grants import grant_users
+
+    w = ui_world
+    grant_users(w.a.case, [w.unassigned], codenames=(VIEW_CASE,))
+    client.force_login(w.unassigned)
+    assert client.get(reverse("casework:case-detail", args=[w.a.case.pk])).status_code == 200  # may read it
+    url = reverse("casework:notes-add", args=[w.a.case.pk])
+    assert client.get(url, HTTP_HX_REQUEST="true").status_code == 404
+    assert client.get(url).status_code == 404
+    before = Note.objects.count()
+    posted = client.post(url, {"version": w.a.case.version, "body": "not mine to add", "sensitivity": "general"})
+    assert posted.status_code == 404 and Note.objects.count() == before
+
+
 def test_amendment_is_shown_under_its_note(ui_world, client):
     w = ui_world
     client.force_login(w.assigned)
