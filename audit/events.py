@@ -18,7 +18,9 @@ def record_event(event_type: EventType | str, *, obj, organization, actor=None, 
     if actor is None:
         actor = context.get("actor")
     actor = actor if getattr(actor, "pk", None) else None
-    with transaction.atomic():
+    # No savepoint of its own inside the caller's transaction: an event that cannot be written
+    # fails that whole transaction, so no caller can catch the error and commit the act unrecorded.
+    with transaction.atomic(savepoint=False):
         return DomainEvent.objects.create(
             event_type=event_type.value,
             actor=actor,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import Organization
 from sharing.models import Share
 from sharing.redaction import OrgRef, ShareContext, build_payload, pseudonym_key, revocation_event
-from sharing.snapshot import case_snapshot
+from sharing.snapshot import CaseData, case_snapshot
 
 
 def org_ref(org: Organization) -> OrgRef:
@@ -46,7 +46,9 @@ def context_for(
     )
 
 
-def build_for_share(share: Share, *, version: int, generated_at: dt.datetime) -> dict:
+def build_for_share(share: Share, *, version: int, generated_at: dt.datetime, snapshot: CaseData | None = None) -> dict:
+    """The payload of ``share``'s ``version``; from ``snapshot`` when the caller loaded it (the
+    delivery, which also writes the disclosure ledger from it), else from a fresh one."""
     context = context_for(
         share_id=share.pk,
         version=version,
@@ -58,7 +60,7 @@ def build_for_share(share: Share, *, version: int, generated_at: dt.datetime) ->
         consent_categories=share.consent.categories if share.consent_id else None,
         consent_person_id=share.consent.person_id if share.consent_id else None,
     )
-    return build_payload(case_snapshot(share.case_id), context, generated_at=generated_at)
+    return build_payload(snapshot or case_snapshot(share.case_id), context, generated_at=generated_at)
 
 
 def build_preview(*, case, recipient, agreement, purpose, legal_basis, consent) -> dict:

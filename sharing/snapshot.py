@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from uuid import UUID
 
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from casework.choices import MINOR_RELEVANT_ROLES
@@ -129,7 +130,7 @@ def _person(person: Person, today: dt.date) -> PersonData:
     )
 
 
-def case_snapshot(case_id: UUID | str, *, today: dt.date | None = None) -> CaseData:
+def case_snapshot(case_id: UUID | str, *, today: dt.date | None = None, case: Case | None = None) -> CaseData:
     """Load a case and all its persons, notes, needs, indicators and consents in seven queries,
     however many.
 
@@ -138,11 +139,18 @@ def case_snapshot(case_id: UUID | str, *, today: dt.date | None = None) -> CaseD
     Never call it with an id that came from a request. ``today`` (default: the local date) fixes
     ages and minority, so a preview and a delivery on the same day agree. Raises
     ``Case.DoesNotExist`` for an unknown id. Parts come in creation order.
+
+    ``case`` is the row of ``case_id`` when the caller has just read it in this transaction (the
+    delivery, which locks it first): its parts are loaded onto it instead of reading it again.
     """
     today = today or timezone.localdate()
-    case = Case.objects.prefetch_related(
-        "persons", "notes", "needs", "indicators", "consents__scope_organizations"
-    ).get(pk=case_id)
+    parts = ("persons", "notes", "needs", "indicators", "consents__scope_organizations")
+    if case is None:
+        case = Case.objects.prefetch_related(*parts).get(pk=case_id)
+    else:
+        if str(case.pk) != str(case_id):
+            raise ValueError("case is not the row of case_id")
+        prefetch_related_objects([case], *parts)
     persons = tuple(_person(person, today) for person in case.persons.all())
     return CaseData(
         id=case.id,

@@ -168,3 +168,45 @@ def test_the_ledger_is_the_case_holders_only(org, caseworker, make_user, partner
     assert Disclosure.objects.restrict(caseworker).count() == 1
     assert Disclosure.objects.restrict(colleague).count() == 0
     assert Disclosure.objects.restrict(outsider).count() == 0
+
+
+@pytest.mark.django_db
+def test_an_inbox_delivery_reads_the_case_its_parts_and_the_agreement_once_whatever_their_number(
+    org, caseworker, partners
+):
+    """The payload and the ledger line come from one snapshot, read under the case lock; the
+    agreement comes with the locked share. A second read of any of them, or a read per part,
+    fails here."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sharing.models import Delivery
+    from sharing.services.delivery import deliver
+
+    statements = []
+    for size in (1, 12):
+        case, survivor = shareable_case(caseworker, minor=False)
+        for i in range(size):
+            casework.note_add(actor=caseworker, case=case, body=f"note {i}", sensitivity="general")
+            casework.person_add(actor=caseworker, case=case, role="witness", given_name=f"W{i}")
+        consent = consent_for(caseworker, case, survivor, sectors=["ngo"])
+        share = share_request(
+            actor=caseworker,
+            case=case,
+            recipient=partners["ngo"],
+            purpose="services",
+            legal_basis="consent",
+            consent=consent,
+        )
+        (delivery,) = Delivery.objects.filter(share=share, status="pending")
+        with CaptureQueriesContext(connection) as ctx:
+            assert deliver(delivery.pk) == "delivered"
+        sql = [q["sql"] for q in ctx.captured_queries]
+        statements.append(len(sql))
+        for table in ("casework_case", "casework_person", "casework_note", "sharing_sharingagreement"):
+            reads = [s for s in sql if s.startswith("SELECT") and f'FROM "{table}"' in s]
+            assert len(reads) == (0 if table == "sharing_sharingagreement" else 1), (table, reads)
+        ledger = Disclosure.objects.get(share=share, version=1)
+        assert {p["person"] for p in ledger.persons} == {str(pk) for pk in case.persons.values_list("pk", flat=True)}
+        assert ledger.counts["notes"]["general"] == case.notes.filter(sensitivity="general").count() > size
+    assert statements[0] == statements[1], statements

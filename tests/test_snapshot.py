@@ -140,3 +140,18 @@ def test_an_estimate_made_years_ago_is_aged(caseworker, make_case):
 def test_unknown_case_raises(db):
     with pytest.raises(Case.DoesNotExist):
         case_snapshot("00000000-0000-0000-0000-000000000000")
+
+
+def test_a_case_row_already_read_is_not_read_again(caseworker, make_case):
+    case = make_case(caseworker)
+    _add_parts(caseworker, case, 3)
+    by_id_count, by_id = _count(case.pk)
+    row = Case.objects.get(pk=case.pk)  # as the delivery holds it: read (and locked) just before
+    with CaptureQueriesContext(connection) as ctx:
+        from_row = case_snapshot(case.pk, case=row)
+    assert from_row == by_id
+    assert len(ctx.captured_queries) == by_id_count - 1
+    assert not any('FROM "casework_case"' in q["sql"] for q in ctx.captured_queries)
+    other = make_case(caseworker)
+    with pytest.raises(ValueError):
+        case_snapshot(other.pk, case=row)

@@ -105,14 +105,18 @@ def mandatory_report_lapse(case: Case, *, recipient: Organization) -> Lapse | No
     return None
 
 
-def send_time_lapse(share: Share, *, consent: Consent | None, at: dt.datetime) -> Lapse | None:
+def send_time_lapse(
+    share: Share, *, consent: Consent | None, at: dt.datetime, agreement: SharingAgreement | None = None
+) -> Lapse | None:
     """What no longer holds of a live share's basis at ``at``; None when it may be sent.
 
     The caller holds the case, consent and share locks (``lock_basis``) and passes the consent it
-    locked. The agreement is the share's own, read afresh: a newer agreement does not silently
-    take over a share made under one that ended.
+    locked. The agreement is the share's own, read afresh (or passed as ``agreement`` when the
+    caller read it in this transaction, with the locked share): a newer agreement does not
+    silently take over a share made under one that ended.
     """
-    agreement = SharingAgreement.objects.filter(pk=share.agreement_id).first()
+    if agreement is None or agreement.pk != share.agreement_id:
+        agreement = SharingAgreement.objects.filter(pk=share.agreement_id).first()
     lapse = agreement_lapse(agreement, recipient=share.recipient, purpose=share.purpose, at=at)
     if lapse is None and share.legal_basis == LegalBasis.CONSENT:
         if consent is None:

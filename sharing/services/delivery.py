@@ -32,6 +32,7 @@ from sharing.models import Delivery, DeliveryAttempt, PartnerEndpoint, Share, Sh
 from sharing.payloads import build_for_share, revocation_body
 from sharing.services.basis import lock_case, lock_consent, send_time_lapse
 from sharing.services.outbox import FAIL_FAST
+from sharing.snapshot import CaseData, case_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -88,13 +89,17 @@ def deliver(delivery_id) -> str:
         )
         if ref is None:
             return "nothing to do"
-        lock_case(ref["share__case_id"])
+        case = lock_case(ref["share__case_id"])
         consent = lock_consent(ref["share__consent_id"], case_id=ref["share__case_id"])
+        # The agreement is read with the share (not locked: the basis check reads it afresh in this
+        # transaction either way); the locked case is kept on the share for what reads it below.
         share = (
             Share.objects.select_for_update(of=("self",))
-            .select_related("recipient", "provider")
+            .select_related("recipient", "provider", "agreement")
             .get(pk=ref["share_id"])
         )
+        if case is not None:
+            share.case = case
         delivery = _locked_pending(delivery_id)
         if delivery is None:
             return "nothing to do"
@@ -103,7 +108,7 @@ def deliver(delivery_id) -> str:
                 delivery.status = DeliveryStatus.CANCELLED
                 delivery.save(update_fields=["status"])
                 return "cancelled"
-            lapse = send_time_lapse(share, consent=consent, at=timezone.now())
+            lapse = send_time_lapse(share, consent=consent, agreement=share.agreement, at=timezone.now())
             if lapse is not None:
                 # Cancels this delivery with the share's other pending versions and erases what
                 # the recipient already holds.
@@ -119,9 +124,9 @@ def deliver(delivery_id) -> str:
     return _post_webhook(delivery.pk)
 
 
-def _build_next_version(delivery: Delivery, share: Share) -> dict | None:
+def _build_next_version(delivery: Delivery, share: Share, snapshot: CaseData | None = None) -> dict | None:
     """The payload of the share's next version, or None when nothing the share carries changed."""
-    payload = build_for_share(share, version=share.version + 1, generated_at=timezone.now())
+    payload = build_for_share(share, version=share.version + 1, generated_at=timezone.now(), snapshot=snapshot)
     digest = content_hash(payload)
     if digest == share.payload_sha256:
         delivery.status = DeliveryStatus.UNCHANGED
@@ -135,7 +140,9 @@ def _build_next_version(delivery: Delivery, share: Share) -> dict | None:
 
 def _deliver_to_inbox(delivery: Delivery, share: Share) -> str:
     started = time.monotonic()
-    payload = _build_next_version(delivery, share)
+    # One snapshot for the payload and for the disclosure ledger's account of it.
+    snapshot = case_snapshot(share.case_id, case=share.case)
+    payload = _build_next_version(delivery, share, snapshot)
     if payload is None:
         return "unchanged"
     now = timezone.now()
@@ -153,19 +160,34 @@ def _deliver_to_inbox(delivery: Delivery, share: Share) -> str:
         record.version = share.version
         record.payload = payload
         record.save(update_fields=["version", "payload", "updated_at"])
-    _mark_delivered(delivery, share, now=now, duration=time.monotonic() - started, status_code=None, payload=payload)
+    _mark_delivered(
+        delivery,
+        share,
+        now=now,
+        duration=time.monotonic() - started,
+        status_code=None,
+        payload=payload,
+        snapshot=snapshot,
+    )
     return "delivered"
 
 
 def _mark_delivered(
-    delivery: Delivery, share: Share, *, now, duration: float, status_code: int | None, payload: dict | None = None
+    delivery: Delivery,
+    share: Share,
+    *,
+    now,
+    duration: float,
+    status_code: int | None,
+    payload: dict | None = None,
+    snapshot: CaseData | None = None,
 ) -> None:
     if delivery.kind == DeliveryKind.VERSION:
         # The accounting of disclosures, from the exact bytes delivered (the webhook body is
         # read before it is discarded below).
         from sharing.services.disclosures import disclosure_record
 
-        disclosure_record(delivery=delivery, share=share, delivered_at=now, payload=payload)
+        disclosure_record(delivery=delivery, share=share, delivered_at=now, payload=payload, snapshot=snapshot)
     delivery.status = DeliveryStatus.DELIVERED
     delivery.delivered_at = now
     delivery.body = ""  # the recipient has it; we keep no second copy of case content

@@ -8,6 +8,7 @@ built but not delivered (failed, cancelled, unchanged) is not one either.
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 from django.db.models import Count
 
@@ -15,11 +16,16 @@ from casework.models import Note, Person
 from sharing.models import Delivery, Disclosure, Share
 from sharing.readable import canonical_json, describe, sha256_hex
 from sharing.redaction import WITHHELD, pseudonym_key, token
+from sharing.snapshot import CaseData
 
 
-def disclosure_record(*, delivery: Delivery, share: Share, delivered_at, payload: dict | None = None) -> Disclosure:
+def disclosure_record(
+    *, delivery: Delivery, share: Share, delivered_at, payload: dict | None = None, snapshot: CaseData | None = None
+) -> Disclosure:
     """The ledger line of ``delivery`` (a version). ``payload`` is what an inbox now holds; for a
     webhook the exact body sent (``delivery.body``) is read instead, before it is discarded.
+    ``snapshot`` is the case as the payload was built from it in this transaction (an inbox
+    delivery): its persons and notes are the ones counted, instead of reading them again.
 
     The hash is of the bytes the recipient got: the webhook body as sent, or the inbox payload
     serialised canonically (``sharing.readable.canonical_json``).
@@ -31,11 +37,15 @@ def disclosure_record(*, delivery: Delivery, share: Share, delivered_at, payload
         raw = canonical_json(payload)
     # The persons of the case behind each token: recomputed with the key that made them.
     key = pseudonym_key()
-    ours = {
-        token(key, share.recipient_id, "person", pk): (pk, role)
-        for pk, role in Person.objects.filter(case=share.case_id).values_list("pk", "role")
-    }
-    held = dict(Note.objects.filter(case=share.case_id).values_list("sensitivity").annotate(n=Count("pk")).order_by())
+    if snapshot is not None:
+        person_roles = [(person.id, person.role) for person in snapshot.persons]
+        held = dict(Counter(note.sensitivity for note in snapshot.notes))
+    else:
+        person_roles = Person.objects.filter(case=share.case_id).values_list("pk", "role")
+        held = dict(
+            Note.objects.filter(case=share.case_id).values_list("sensitivity").annotate(n=Count("pk")).order_by()
+        )
+    ours = {token(key, share.recipient_id, "person", pk): (pk, role) for pk, role in person_roles}
     readable = describe(payload, held_back=held)
     persons = []
     for person in readable["persons"]:

@@ -75,3 +75,16 @@ def test_a_block_that_raises_links_nothing_and_its_transaction_rolls_back(casewo
 def test_outside_a_transaction_it_refuses(caseworker):
     with pytest.raises(RuntimeError, match=r"inside transaction\.atomic"), chain.linked_at_end():
         pass
+
+
+@pytest.mark.django_db
+def test_an_event_that_cannot_be_written_fails_its_whole_transaction(caseworker, org):
+    """No savepoint of its own: a caller that catches the error cannot go on and commit the act
+    without its event."""
+    from django.db.transaction import TransactionManagementError
+
+    with transaction.atomic():
+        with pytest.raises(TypeError):
+            record_event(EventType.ADMIN_ACTION, obj=org, organization=org, unserialisable=object())
+        with pytest.raises(TransactionManagementError):
+            DomainEvent.objects.count()
