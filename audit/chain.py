@@ -168,6 +168,13 @@ def _reserve(chain: str, count: int) -> tuple[int, str]:
     raise RuntimeError(f"chain head {chain} could not be created")
 
 
+def _set_head_hash(chain: str, head_hash: str) -> None:
+    # Plain SQL like ``_reserve``: every audited request runs it, and the ORM's UPDATE compiler
+    # cost more than the statement.
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {ChainHead._meta.db_table} SET hash = %s WHERE chain = %s", [head_hash, chain])  # noqa: S608
+
+
 def append(kind: str, entries: list, *, organization_id: int | None = None) -> list[ChainLink]:
     """Link ``entries`` (saved rows of one kind) into their chains, in the caller's transaction.
 
@@ -253,6 +260,6 @@ def _link(items: list[tuple]) -> list[ChainLink]:
                     )
                 )
                 prev_hash, seq = digest, seq + 1
-            ChainHead.objects.filter(chain=chain).update(hash=prev_hash)
+            _set_head_hash(chain, prev_hash)
         ChainLink.objects.bulk_create(links)
     return links
