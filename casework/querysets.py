@@ -30,11 +30,24 @@ from casework.permissions import CODENAME_FOR_ACTION, Action, case_permission_id
 
 def _case_filter(user, action: Action | str, case_ref: str) -> Q | None:
     """The condition "``user`` may ``action`` the case at ``case_ref``", or None for no case at all."""
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "works_cases", False):
+        return None
+    # Built once per user object (a request's), action and reference: a case page asks a dozen
+    # times, and building it cost more than running it. Only the SQL is kept, not its answer: the
+    # grants are subqueries read by each query, so a grant given or taken since still counts.
+    key = (Action(action), case_ref, user.pk, user.organization_id)
+    built = getattr(user, "_casebridge_case_filters", None)
+    if built is None:
+        built = user._casebridge_case_filters = {}
+    if key not in built:
+        built[key] = _build_case_filter(user, action, case_ref)
+    return built[key]
+
+
+def _build_case_filter(user, action: Action | str, case_ref: str) -> Q:
     from accounts.models import User
     from casework.models import CaseGroupObjectPermission, CaseUserObjectPermission
 
-    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "works_cases", False):
-        return None
     permission = case_permission_id(CODENAME_FOR_ACTION[Action(action)])
     by_user = CaseUserObjectPermission.objects.filter(user=user.pk, permission=permission)
     groups = User.groups.through.objects.filter(user=user.pk).values("group")

@@ -255,3 +255,43 @@ def test_restrict_is_one_query_whatever_the_count(org, make_user, django_assert_
     with django_assert_num_queries(1):
         rows = list(Case.objects.restrict(reader, Action.VIEW).with_involves_minor())
     assert len(rows) == visible
+
+
+@pytest.mark.django_db
+def test_the_condition_is_built_once_per_user_object_and_still_reads_the_grants_each_time(
+    org, make_user, make_team, monkeypatch
+):
+    """A request asks ``restrict`` many times with one user object: the condition's SQL is built
+    once, but a grant given, a grant taken or a team joined since its first use counts at once."""
+    from accounts.services import team_add_member
+    from casework import querysets
+    from casework.permissions import TEAM_PERMISSIONS
+    from casework.services.grants import grant_group, grant_users, revoke_users
+
+    creator = make_user(org, Role.CASEWORKER)
+    reader = make_user(org, Role.CASEWORKER)
+    case = Case.objects.create(
+        organization=org, reference="HH-2026-09999", title="t", case_type="other", created_by=creator
+    )
+    builds = []
+    real_build = querysets._build_case_filter
+    monkeypatch.setattr(querysets, "_build_case_filter", lambda *args: builds.append(args[1:]) or real_build(*args))
+
+    def sees(action=Action.VIEW):
+        return Case.objects.restrict(reader, action).filter(pk=case.pk).exists()
+
+    assert not sees()
+    grant_users(case, [reader])
+    assert sees() and sees(Action.SHARE)
+    revoke_users(case, [reader])
+    assert not sees()
+    team = make_team(organization=org)
+    grant_group(case, team.group, TEAM_PERMISSIONS)
+    team_add_member(team=team, user=reader)
+    assert sees() and not sees(Action.SHARE)
+    assert not Person.objects.restrict(reader, Action.SHARE).filter(case=case).exists()
+    assert sorted(builds) == sorted([(Action.VIEW, "pk"), (Action.SHARE, "pk"), (Action.SHARE, "case")])
+    # Another user object (the next request) builds its own.
+    fresh = User.objects.get(pk=reader.pk)
+    assert Case.objects.restrict(fresh, Action.VIEW).filter(pk=case.pk).exists()
+    assert len(builds) == 4
