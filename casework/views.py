@@ -248,12 +248,16 @@ def section_context(request, case: Case, name: str, form=None, **extra) -> dict:
     user = request.user
     version = {"version": case.version}
     context = {"case": case, "section": name, **extra}
+    # The add form is built only when it is rendered (submitted, or asked for when first opened):
+    # otherwise ``_add_form.html`` shows a placeholder, and building six forms (the consent
+    # form's survivors, the task form's colleagues) for it was wasted work on every page view.
+    wants_form = form is not None or bool(extra.get("open_form"))
     if name == "persons":
         persons = list(Person.objects.restrict(user).filter(case=case).order_by("created_at", "id"))
         for person in persons:
             person.age, person.age_is_estimate = age_of(person)
         context["persons"] = persons
-        context["form"] = form or forms.PersonForm(initial=version, auto_id="id_person_%s")
+        context["form"] = form or (forms.PersonForm(initial=version, auto_id="id_person_%s") if wants_form else None)
     elif name == "notes":
         notes = list(
             Note.objects.restrict(user).filter(case=case).select_related("author").order_by("created_at", "id")
@@ -277,7 +281,7 @@ def section_context(request, case: Case, name: str, form=None, **extra) -> dict:
                     note.amend_form = form
             form = None
         context["notes"] = originals
-        context["form"] = form or forms.NoteForm(initial=version, auto_id="id_note_%s")
+        context["form"] = form or (forms.NoteForm(initial=version, auto_id="id_note_%s") if wants_form else None)
     elif name == "needs":
         needs = list(ServiceNeed.objects.restrict(user).filter(case=case).order_by("created_at", "id"))
         for need in needs:
@@ -285,14 +289,16 @@ def section_context(request, case: Case, name: str, form=None, **extra) -> dict:
                 initial={**version, "status": need.status}, prefix=f"need-{need.pk}"
             )
         context["needs"] = needs
-        context["form"] = form or forms.NeedForm(initial=version, auto_id="id_need_%s")
+        context["form"] = form or (forms.NeedForm(initial=version, auto_id="id_need_%s") if wants_form else None)
     elif name == "indicators":
         indicators = list(TechnologyIndicator.objects.restrict(user).filter(case=case).order_by("created_at", "id"))
         matches = selectors.indicator_matches(case=case, indicators=indicators)
         for indicator in indicators:
             indicator.matches = matches.get(indicator.fingerprint)
         context["indicators"] = indicators
-        context["form"] = form or forms.IndicatorForm(initial=version, auto_id="id_indicator_%s")
+        context["form"] = form or (
+            forms.IndicatorForm(initial=version, auto_id="id_indicator_%s") if wants_form else None
+        )
     elif name == "consents":
         consents = list(
             Consent.objects.restrict(user)
@@ -302,12 +308,14 @@ def section_context(request, case: Case, name: str, form=None, **extra) -> dict:
             .annotate(live_shares=Count("shares", filter=Q(shares__status__in=LIVE_SHARE_STATUSES)))
             .order_by("created_at", "id")
         )
-        survivors = list(Person.objects.restrict(user).filter(case=case, role="survivor").order_by("created_at", "id"))
         context["consents"] = consents
         context["now"] = timezone.now()
-        context["form"] = form or forms.ConsentForm(
-            initial=version, persons=survivors, user=user, auto_id="id_consent_%s"
-        )
+        context["form"] = form
+        if form is None and wants_form:
+            survivors = Person.objects.restrict(user).filter(case=case, role="survivor").order_by("created_at", "id")
+            context["form"] = forms.ConsentForm(
+                initial=version, persons=list(survivors), user=user, auto_id="id_consent_%s"
+            )
     elif name == "shares":
         from sharing import selectors as sharing_selectors
         from sharing.choices import REVOCABLE_SHARE_STATUSES, ShareStatus
@@ -327,7 +335,9 @@ def section_context(request, case: Case, name: str, form=None, **extra) -> dict:
         )
         context["tasks"] = sorted(tasks, key=lambda t: (t.done_at is not None, t.due_at))
         context["now"] = timezone.now()
-        context["form"] = form or forms.TaskForm(initial=version, user=user, auto_id="id_task_%s")
+        context["form"] = form or (
+            forms.TaskForm(initial=version, user=user, auto_id="id_task_%s") if wants_form else None
+        )
     return context
 
 

@@ -191,6 +191,31 @@ def test_add_forms_are_rendered_when_opened_not_with_the_case_page(ui_world, cli
     assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(case.pk)).count() == before + 1
 
 
+def test_the_case_page_builds_no_add_form_until_one_is_opened(ui_world, client, monkeypatch):
+    """Not only not rendered: not built either (the consent form reads the case's survivors, the
+    task form the organization's colleagues)."""
+    from casework import forms
+
+    built = []
+    add_forms = ("PersonForm", "NoteForm", "NeedForm", "IndicatorForm", "ConsentForm", "TaskForm")
+    for name in add_forms:
+        cls = getattr(forms, name)
+        original = cls.__init__
+
+        def recording(self, *args, _name=name, _original=original, **kwargs):
+            built.append(_name)
+            _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(cls, "__init__", recording)
+    client.force_login(ui_world.assigned)
+    case = ui_world.a.case
+    assert client.get(reverse("casework:case-detail", args=[case.pk])).status_code == 200
+    assert built == []
+    opened = client.get(reverse("casework:consents-add", args=[case.pk]), HTTP_HX_REQUEST="true")
+    assert opened.status_code == 200 and 'name="person"' in opened.content.decode()
+    assert built == ["ConsentForm"]
+
+
 @pytest.mark.parametrize("who", ["unassigned", "foreign"])
 def test_add_forms_are_not_opened_for_someone_who_may_not_change_the_case(ui_world, client, who):
     client.force_login(getattr(ui_world, who))
