@@ -248,16 +248,22 @@ def section_context(request, case: Case, name: str, form=None, **extra) -> dict:
     user = request.user
     version = {"version": case.version}
     context = {"case": case, "section": name, **extra}
-    # The add form is built only when it is rendered (submitted, or asked for when first opened):
-    # otherwise ``_add_form.html`` shows a placeholder, and building six forms (the consent
-    # form's survivors, the task form's colleagues) for it was wasted work on every page view.
     wants_form = form is not None or bool(extra.get("open_form"))
+
+    def add_form(build):
+        # The add form as submitted, or built only when it is rendered (asked for when first
+        # opened): otherwise ``_add_form.html`` shows a placeholder, and building six forms (the
+        # consent form's survivors, the task form's colleagues) was wasted work on every page view.
+        if form is not None:
+            return form
+        return build() if wants_form else None
+
     if name == "persons":
         persons = list(Person.objects.restrict(user).filter(case=case).order_by("created_at", "id"))
         for person in persons:
             person.age, person.age_is_estimate = age_of(person)
         context["persons"] = persons
-        context["form"] = form or (forms.PersonForm(initial=version, auto_id="id_person_%s") if wants_form else None)
+        context["form"] = add_form(lambda: forms.PersonForm(initial=version, auto_id="id_person_%s"))
     elif name == "notes":
         notes = list(
             Note.objects.restrict(user).filter(case=case).select_related("author").order_by("created_at", "id")
@@ -281,7 +287,7 @@ def section_context(request, case: Case, name: str, form=None, **extra) -> dict:
                     note.amend_form = form
             form = None
         context["notes"] = originals
-        context["form"] = form or (forms.NoteForm(initial=version, auto_id="id_note_%s") if wants_form else None)
+        context["form"] = add_form(lambda: forms.NoteForm(initial=version, auto_id="id_note_%s"))
     elif name == "needs":
         needs = list(ServiceNeed.objects.restrict(user).filter(case=case).order_by("created_at", "id"))
         for need in needs:
@@ -289,16 +295,14 @@ def section_context(request, case: Case, name: str, form=None, **extra) -> dict:
                 initial={**version, "status": need.status}, prefix=f"need-{need.pk}"
             )
         context["needs"] = needs
-        context["form"] = form or (forms.NeedForm(initial=version, auto_id="id_need_%s") if wants_form else None)
+        context["form"] = add_form(lambda: forms.NeedForm(initial=version, auto_id="id_need_%s"))
     elif name == "indicators":
         indicators = list(TechnologyIndicator.objects.restrict(user).filter(case=case).order_by("created_at", "id"))
         matches = selectors.indicator_matches(case=case, indicators=indicators)
         for indicator in indicators:
             indicator.matches = matches.get(indicator.fingerprint)
         context["indicators"] = indicators
-        context["form"] = form or (
-            forms.IndicatorForm(initial=version, auto_id="id_indicator_%s") if wants_form else None
-        )
+        context["form"] = add_form(lambda: forms.IndicatorForm(initial=version, auto_id="id_indicator_%s"))
     elif name == "consents":
         consents = list(
             Consent.objects.restrict(user)
@@ -310,12 +314,12 @@ def section_context(request, case: Case, name: str, form=None, **extra) -> dict:
         )
         context["consents"] = consents
         context["now"] = timezone.now()
-        context["form"] = form
-        if form is None and wants_form:
+
+        def consent_form():
             survivors = Person.objects.restrict(user).filter(case=case, role="survivor").order_by("created_at", "id")
-            context["form"] = forms.ConsentForm(
-                initial=version, persons=list(survivors), user=user, auto_id="id_consent_%s"
-            )
+            return forms.ConsentForm(initial=version, persons=list(survivors), user=user, auto_id="id_consent_%s")
+
+        context["form"] = add_form(consent_form)
     elif name == "shares":
         from sharing import selectors as sharing_selectors
         from sharing.choices import REVOCABLE_SHARE_STATUSES, ShareStatus
@@ -335,9 +339,7 @@ def section_context(request, case: Case, name: str, form=None, **extra) -> dict:
         )
         context["tasks"] = sorted(tasks, key=lambda t: (t.done_at is not None, t.due_at))
         context["now"] = timezone.now()
-        context["form"] = form or (
-            forms.TaskForm(initial=version, user=user, auto_id="id_task_%s") if wants_form else None
-        )
+        context["form"] = add_form(lambda: forms.TaskForm(initial=version, user=user, auto_id="id_task_%s"))
     return context
 
 
