@@ -210,3 +210,30 @@ def test_an_inbox_delivery_reads_the_case_its_parts_and_the_agreement_once_whate
         assert {p["person"] for p in ledger.persons} == {str(pk) for pk in case.persons.values_list("pk", flat=True)}
         assert ledger.counts["notes"]["general"] == case.notes.filter(sensitivity="general").count() > size
     assert statements[0] == statements[1], statements
+
+
+@pytest.mark.django_db
+def test_a_webhook_delivery_reads_the_case_row_once(org, caseworker, receiver):  # noqa: F811
+    """The case row is read once, by its lock: the mandatory report's basis check, the payload and
+    the outcome's change-log entry use that row, not reads of their own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import Organization
+
+    partner = Organization.objects.get(slug=register("ext-cws", receiver.url)["slug"])
+    agreement(org, partner)
+    case, _ = shareable_case(caseworker, minor=True)
+    share = share_request(
+        actor=caseworker, case=case, recipient=partner, purpose="child_protection", legal_basis="mandatory_report"
+    )
+    receiver.respond_with(OK)
+    with CaptureQueriesContext(connection) as ctx:
+        assert run_outbox() == ["delivered"]
+    reads = [
+        q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT") and 'FROM "casework_case"' in q["sql"]
+    ]
+    assert len(reads) == 1, reads
+    if connection.vendor == "postgresql":
+        assert "FOR UPDATE" in reads[0]
+    assert Disclosure.objects.filter(share=share, channel="webhook").count() == 1

@@ -106,12 +106,17 @@ def mandatory_report_lapse(case: Case, *, recipient: Organization) -> Lapse | No
 
 
 def send_time_lapse(
-    share: Share, *, consent: Consent | None, at: dt.datetime, agreement: SharingAgreement | None = None
+    share: Share,
+    *,
+    case: Case | None,
+    consent: Consent | None,
+    at: dt.datetime,
+    agreement: SharingAgreement | None = None,
 ) -> Lapse | None:
     """What no longer holds of a live share's basis at ``at``; None when it may be sent.
 
-    The caller holds the case, consent and share locks (``lock_basis``) and passes the consent it
-    locked. The agreement is the share's own, read afresh (or passed as ``agreement`` when the
+    The caller holds the case, consent and share locks (``lock_basis``) and passes the case and
+    the consent it locked. The agreement is the share's own, read afresh (or passed as ``agreement`` when the
     caller read it in this transaction, with the locked share): a newer agreement does not
     silently take over a share made under one that ended.
     """
@@ -123,7 +128,7 @@ def send_time_lapse(
             return Lapse("consent", "The consent is gone.", ShareStatus.REVOKED, "consent withdrawn")
         lapse = consent_lapse(consent, recipient=share.recipient, purpose=share.purpose, at=at)
     if lapse is None and share.legal_basis == LegalBasis.MANDATORY_REPORT:
-        lapse = mandatory_report_lapse(Case.objects.get(pk=share.case_id), recipient=share.recipient)
+        lapse = mandatory_report_lapse(case or Case.objects.get(pk=share.case_id), recipient=share.recipient)
     return lapse
 
 

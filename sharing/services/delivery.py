@@ -108,7 +108,7 @@ def deliver(delivery_id) -> str:
                 delivery.status = DeliveryStatus.CANCELLED
                 delivery.save(update_fields=["status"])
                 return "cancelled"
-            lapse = send_time_lapse(share, consent=consent, agreement=share.agreement, at=timezone.now())
+            lapse = send_time_lapse(share, case=case, consent=consent, agreement=share.agreement, at=timezone.now())
             if lapse is not None:
                 # Cancels this delivery with the share's other pending versions and erases what
                 # the recipient already holds.
@@ -124,7 +124,7 @@ def deliver(delivery_id) -> str:
     return _post_webhook(delivery.pk)
 
 
-def _build_next_version(delivery: Delivery, share: Share, snapshot: CaseData | None = None) -> dict | None:
+def _build_next_version(delivery: Delivery, share: Share, snapshot: CaseData) -> dict | None:
     """The payload of the share's next version, or None when nothing the share carries changed."""
     payload = build_for_share(share, version=share.version + 1, generated_at=timezone.now(), snapshot=snapshot)
     digest = content_hash(payload)
@@ -226,7 +226,7 @@ def _claim_webhook(delivery: Delivery, share: Share) -> str:
         return "failed"
     if not delivery.body:
         if delivery.kind == DeliveryKind.VERSION:
-            payload = _build_next_version(delivery, share)
+            payload = _build_next_version(delivery, share, case_snapshot(share.case_id, case=share.case))
             if payload is None:
                 return "unchanged"
             share.save(update_fields=["version", "payload_sha256", "updated_at"])
@@ -306,7 +306,9 @@ def _record_webhook_outcome_locked(delivery_id, status_code, error, retry_after,
     # Share before delivery, the lock order of every sharing write: a revocation holds the share
     # and then cancels the delivery.
     share_id = Delivery.objects.filter(pk=delivery_id).values_list("share_id", flat=True).get()
-    share = Share.objects.select_for_update(of=("self",)).select_related("recipient", "provider").get(pk=share_id)
+    share = (
+        Share.objects.select_for_update(of=("self",)).select_related("case", "recipient", "provider").get(pk=share_id)
+    )
     delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
     if delivery.status != DeliveryStatus.PENDING:
         return "already recorded"
