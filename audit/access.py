@@ -3,7 +3,8 @@
 Written as django-auditlog ``access`` entries, so that the change log and the access log are one
 trail. auditlog's ``accessed`` signal writes one row per object with a query each; a list
 endpoint reads many objects, so the rows are written here in one bulk insert instead, and linked
-into the hash chain with a constant number of statements (``audit.chain.append``).
+into the hash chain with a constant number of statements (``audit.chain.save_and_append``: two
+on PostgreSQL, however many entries).
 """
 
 from __future__ import annotations
@@ -75,10 +76,9 @@ def record_accesses(objects: Iterable, *, actor, channel: str, organization_slug
                 additional_data=extra | data,
             )
         )
+    known = organization_ids.pop() if len(organization_ids) == 1 else None
     with transaction.atomic():
-        LogEntry.objects.bulk_create(rows)
-        known = organization_ids.pop() if len(organization_ids) == 1 else None
-        chain.append(ChainLink.LOG, rows, organization_id=known)
+        chain.save_and_append(ChainLink.LOG, rows, organization_id=known)
     return len(rows)
 
 
