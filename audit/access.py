@@ -17,7 +17,6 @@ from auditlog.cid import get_cid
 from auditlog.context import auditlog_value
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.utils import timezone
 
 from audit import chain
@@ -77,8 +76,7 @@ def record_accesses(objects: Iterable, *, actor, channel: str, organization_slug
             )
         )
     known = organization_ids.pop() if len(organization_ids) == 1 else None
-    with transaction.atomic():
-        chain.save_and_append(ChainLink.LOG, rows, organization_id=known)
+    chain.save_and_append(ChainLink.LOG, rows, organization_id=known)
     return len(rows)
 
 

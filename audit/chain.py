@@ -230,11 +230,17 @@ def _still_stored(items: list[tuple]) -> list[tuple]:
     return [item for item in items if item[1].pk in stored[item[0]]]
 
 
-def _link(items: list[tuple], reserved: dict[str, tuple[int, str]] | None = None) -> list[ChainLink]:
-    """One reserve per chain for ``items`` (kind, entry, organization id or None), in their order.
-    ``reserved`` holds the chains whose numbers the caller has already taken (``save_and_append``)."""
+def _link(items: list[tuple]) -> list[ChainLink]:
+    """One reserve per chain for ``items`` (kind, entry, organization id or None), in their order."""
     if not items:
         return []
+    with transaction.atomic(savepoint=False):
+        return _link_in_transaction(items)
+
+
+def _link_in_transaction(items: list[tuple], reserved: dict[str, tuple[int, str]] | None = None) -> list[ChainLink]:
+    """``_link``'s work, in the transaction the caller holds. ``reserved`` holds the chains whose
+    numbers the caller has already taken (``save_and_append``)."""
     by_chain: dict[str, list[tuple]] = defaultdict(list)
     organization_ids = _organization_ids_by_slug(items)
     for kind, entry, organization_id in items:
@@ -245,29 +251,28 @@ def _link(items: list[tuple], reserved: dict[str, tuple[int, str]] | None = None
         by_chain[chain_for(description["organization_id"])].append((kind, entry, description))
     links = []
     heads = {}
-    with transaction.atomic(savepoint=False):
-        for chain in sorted(by_chain):  # one lock order for every writer: no deadlock between chains
-            chain_items = by_chain[chain]
-            if reserved and chain in reserved:
-                seq, prev_hash = reserved[chain]
-            else:
-                seq, prev_hash = _reserve(chain, len(chain_items))
-            for kind, entry, description in chain_items:
-                digest = link_hash(prev_hash, chain, seq, kind, entry)
-                links.append(
-                    ChainLink(
-                        chain=chain,
-                        seq=seq,
-                        kind=kind,
-                        entry_id=entry.pk,
-                        prev_hash=prev_hash,
-                        hash=digest,
-                        **description,
-                    )
+    for chain in sorted(by_chain):  # one lock order for every writer: no deadlock between chains
+        chain_items = by_chain[chain]
+        if reserved and chain in reserved:
+            seq, prev_hash = reserved[chain]
+        else:
+            seq, prev_hash = _reserve(chain, len(chain_items))
+        for kind, entry, description in chain_items:
+            digest = link_hash(prev_hash, chain, seq, kind, entry)
+            links.append(
+                ChainLink(
+                    chain=chain,
+                    seq=seq,
+                    kind=kind,
+                    entry_id=entry.pk,
+                    prev_hash=prev_hash,
+                    hash=digest,
+                    **description,
                 )
-                prev_hash, seq = digest, seq + 1
-            heads[chain] = prev_hash
-        _write_links(links, heads)
+            )
+            prev_hash, seq = digest, seq + 1
+        heads[chain] = prev_hash
+    _write_links(links, heads)
     return links
 
 
@@ -306,12 +311,13 @@ def _write_links(links: list[ChainLink], heads: dict[str, str]) -> None:
 
 
 def save_and_append(kind: str, entries: list, *, organization_id: int | None) -> list[ChainLink]:
-    """Save ``entries`` (new, unsaved rows of one kind) and link them into their chain.
+    """Save ``entries`` (new, unsaved rows of one kind) and link them into their chain, atomically.
 
     Access logging writes on every read. On PostgreSQL, when the chain is known and the links are
     not deferred, the entries' INSERT and the chain's reservation are one statement, and the links'
-    INSERT and the head's new hash another: two statements (and two round trips) instead of four.
-    Otherwise: the ORM's bulk insert, then ``append``.
+    INSERT and the head's new hash another (``_save_and_link``). Outside a transaction both run in
+    one pipeline (``_in_one_pipeline``): two round trips in all, instead of six (BEGIN, four
+    statements, COMMIT). Otherwise: the ORM's bulk insert, then ``append``, in a transaction.
     """
     model = MODELS[kind]
     if (
@@ -321,8 +327,29 @@ def save_and_append(kind: str, entries: list, *, organization_id: int | None) ->
         or not entries
         or len(entries) > _ONE_STATEMENT_ROWS
     ):
-        model.objects.bulk_create(entries)
-        return append(kind, entries, organization_id=organization_id)
+        with transaction.atomic():
+            model.objects.bulk_create(entries)
+            return append(kind, entries, organization_id=organization_id)
+    if connection.in_atomic_block:
+        with transaction.atomic():
+            return _save_and_link(kind, entries, organization_id)
+    return _in_one_pipeline(lambda: _save_and_link(kind, entries, organization_id))
+
+
+def _in_one_pipeline(work):
+    """Run ``work`` (statements without transaction control) in one psycopg pipeline, with the
+    connection in autocommit: PostgreSQL runs everything up to the pipeline's Sync in one implicit
+    transaction, committed at the Sync when every statement succeeded and rolled back as a whole
+    when one failed (the protocol's pipelining rules). Reading a result in between is a Flush, not
+    a Sync, so the transaction spans it. That saves BEGIN and COMMIT, a round trip each."""
+    with connection.cursor():
+        pass  # connects, and runs the health check outside the pipeline
+    with connection.wrap_database_errors, connection.connection.pipeline():
+        return work()
+
+
+def _save_and_link(kind: str, entries: list, organization_id: int) -> list[ChainLink]:
+    model = MODELS[kind]
     chain = chain_for(organization_id)
     insert_sql, params = _insert_sql(model, entries)
     pk = connection.ops.quote_name(model._meta.pk.column)
@@ -333,15 +360,15 @@ def save_and_append(kind: str, entries: list, *, organization_id: int | None) ->
         f"head AS (UPDATE {table} SET seq = seq + %s WHERE chain = %s RETURNING seq, hash) "
         f"SELECT (SELECT array_agg({pk} ORDER BY {pk}) FROM entry), (SELECT seq FROM head), (SELECT hash FROM head)"
     )
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(statement, [*params, len(entries), chain])
         ids, last, prev_hash = cursor.fetchone()
-        for entry, entry_id in zip(entries, ids, strict=True):
-            entry.pk = entry_id
-            entry._state.adding = False
-            entry._state.db = connection.alias
-        if last is None:  # the chain's first entry: its head is created by the usual reservation
-            reserved = {chain: _reserve(chain, len(entries))}
-        else:
-            reserved = {chain: (last - len(entries) + 1, prev_hash)}
-        return _link([(kind, entry, organization_id) for entry in entries], reserved)
+    for entry, entry_id in zip(entries, ids, strict=True):
+        entry.pk = entry_id
+        entry._state.adding = False
+        entry._state.db = connection.alias
+    if last is None:  # the chain's first entry: its head is created by the usual reservation
+        reserved = {chain: _reserve(chain, len(entries))}
+    else:
+        reserved = {chain: (last - len(entries) + 1, prev_hash)}
+    return _link_in_transaction([(kind, entry, organization_id) for entry in entries], reserved)

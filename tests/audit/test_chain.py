@@ -7,7 +7,8 @@ import threading
 
 import pytest
 from auditlog.models import LogEntry
-from django.db import connection, connections
+from django.db import DataError, connection, connections
+from django.test.utils import CaptureQueriesContext
 
 from audit import chain
 from audit.access import API, record_accesses
@@ -196,3 +197,46 @@ def test_concurrent_writers_keep_one_valid_chain(org, caseworker):
     assert ChainLink.objects.filter(kind="log", action="access").count() == WRITERS * EACH * 2
     code, report = verify()
     assert code == 0, report
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="psycopg pipelines are PostgreSQL's (CI runs this on PostgreSQL)"
+)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_an_access_entry_is_two_statements_in_one_pipeline(caseworker):
+    case = services.case_create(actor=caseworker, title="Depot", case_type="labor_trafficking")
+    with CaptureQueriesContext(connection) as queries:
+        record_accesses([case], actor=caseworker, channel=API)
+    statements = [q["sql"] for q in queries.captured_queries]
+    # No BEGIN and no COMMIT: the pipeline's Sync commits both statements together.
+    assert [sql.split(" AS ")[0] for sql in statements] == ["WITH entry", "WITH head_0"], statements
+    entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).get()
+    assert ChainLink.objects.filter(kind=ChainLink.LOG, entry_id=entry.pk).exists()
+    code, report = verify()
+    assert (code, report["ok"]) == (0, True), report
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_when_the_links_cannot_be_written_the_entries_are_not_kept_either(caseworker, monkeypatch):
+    case = services.case_create(actor=caseworker, title="Depot", case_type="labor_trafficking")
+    head = ChainHead.objects.get(chain=chain.chain_for(case.organization_id))
+    entries_before = LogEntry.objects.count()
+
+    def failing_write(links, heads):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 / 0")
+
+    monkeypatch.setattr(chain, "_write_links", failing_write)
+    with pytest.raises(DataError):
+        record_accesses([case], actor=caseworker, channel=API)
+    # The entry written by the first statement was rolled back with the failed second one.
+    assert LogEntry.objects.count() == entries_before
+    assert ChainHead.objects.get(pk=head.pk).seq == head.seq
+    monkeypatch.undo()
+    record_accesses([case], actor=caseworker, channel=API)  # the connection is usable again
+    code, report = verify()
+    assert (code, report["ok"]) == (0, True), report
