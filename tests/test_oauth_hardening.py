@@ -3,10 +3,13 @@ the Authorization header and stored hashed, the client's current grant applies t
 the token endpoint is throttled and costs the same for unknown and known client ids."""
 
 import hashlib
+import re
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from oauth2_provider.models import AccessToken
 
 from accounts.hashers import ClientSecretHasher
@@ -173,3 +176,20 @@ def test_a_bearer_request_reads_token_client_and_grant_in_one_query(credentials)
     auth = [q["sql"] for q in queries.captured_queries if "oauth2_provider_accesstoken" in q["sql"]]
     assert len(auth) == 1 and "accounts_apiclient" in auth[0] and "accounts_user" in auth[0]
     assert not [q for q in queries.captured_queries if q["sql"].lstrip().startswith('SELECT "accounts_apiclient"')]
+
+
+@pytest.mark.django_db
+def test_an_api_request_reads_its_caller_in_one_query(credentials):
+    """The token, its application, the service account and the client's grant: one statement
+    before the view's own, and the token's own user (client-credentials tokens have none) is not
+    joined into it."""
+    token = fetch_token(credentials)["access_token"]
+    api = Client(headers={"Authorization": f"Bearer {token}"})
+    assert api.get("/api/v1/me/").status_code == 200  # warms per-process caches
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get("/api/v1/me/")
+    assert response.status_code == 200 and response.json()["is_service_account"] is True
+    lookups = [q["sql"] for q in queries.captured_queries if "oauth2_provider_accesstoken" in q["sql"]]
+    assert len(lookups) == 1, lookups
+    joined = re.findall(r'JOIN "(\w+)"', lookups[0])
+    assert sorted(joined) == sorted(["oauth2_provider_application", "accounts_user", ApiClient._meta.db_table]), joined
