@@ -316,8 +316,8 @@ def save_and_append(kind: str, entries: list, *, organization_id: int | None) ->
     Access logging writes on every read. On PostgreSQL, when the chain is known and the links are
     not deferred, the entries' INSERT and the chain's reservation are one statement, and the links'
     INSERT and the head's new hash another (``_save_and_link``). Outside a transaction both run in
-    one pipeline (``_in_one_pipeline``): two round trips in all, instead of six (BEGIN, four
-    statements, COMMIT). Otherwise: the ORM's bulk insert, then ``append``, in a transaction.
+    one transaction sent as a pipeline (``_in_one_pipeline``): two round trips in all, instead of
+    six (BEGIN, four statements, COMMIT). Otherwise: the ORM's bulk insert, then ``append``, in a transaction.
     """
     model = MODELS[kind]
     if (
@@ -337,15 +337,29 @@ def save_and_append(kind: str, entries: list, *, organization_id: int | None) ->
 
 
 def _in_one_pipeline(work):
-    """Run ``work`` (statements without transaction control) in one psycopg pipeline, with the
-    connection in autocommit: PostgreSQL runs everything up to the pipeline's Sync in one implicit
-    transaction, committed at the Sync when every statement succeeded and rolled back as a whole
-    when one failed (the protocol's pipelining rules). Reading a result in between is a Flush, not
-    a Sync, so the transaction spans it. That saves BEGIN and COMMIT, a round trip each."""
+    """Run ``work`` (statements without transaction control) in one transaction sent as a psycopg
+    pipeline: BEGIN is queued with the first statement and COMMIT with the last, so the whole
+    transaction costs the round trips of its reads (one here) and its final Sync, not two more for
+    BEGIN and COMMIT.
+
+    The transaction is explicit, not the implicit one PostgreSQL opens for a pipeline: a pipeline
+    always ends with a Sync, even when the block raises, and an implicit transaction would commit
+    at that Sync whatever had succeeded (an entry without its link). With BEGIN and no COMMIT the
+    Sync commits nothing, and anything that went wrong, in the database or in Python, is rolled
+    back here."""
     with connection.cursor():
         pass  # connects, and runs the health check outside the pipeline
-    with connection.wrap_database_errors, connection.connection.pipeline():
-        return work()
+    psycopg_connection = connection.connection
+    with connection.wrap_database_errors:
+        try:
+            with psycopg_connection.pipeline(), psycopg_connection.cursor() as cursor:
+                cursor.execute("BEGIN")
+                result = work()
+                cursor.execute("COMMIT")
+        except BaseException:
+            psycopg_connection.rollback()  # nothing to do when the COMMIT itself failed
+            raise
+    return result
 
 
 def _save_and_link(kind: str, entries: list, organization_id: int) -> list[ChainLink]:

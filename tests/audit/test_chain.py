@@ -211,7 +211,7 @@ def test_outside_a_transaction_an_access_entry_is_two_statements_in_one_pipeline
     with CaptureQueriesContext(connection) as queries:
         record_accesses([case], actor=caseworker, channel=API)
     statements = [q["sql"] for q in queries.captured_queries]
-    # No BEGIN and no COMMIT: the pipeline's Sync commits both statements together.
+    # Only the two statements go through Django: BEGIN and COMMIT travel with them in the pipeline.
     assert [sql.split(" AS ")[0] for sql in statements] == ["WITH entry", "WITH head_0"], statements
     entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).get()
     assert ChainLink.objects.filter(kind=ChainLink.LOG, entry_id=entry.pk).exists()
@@ -219,19 +219,28 @@ def test_outside_a_transaction_an_access_entry_is_two_statements_in_one_pipeline
     assert (code, report["ok"]) == (0, True), report
 
 
+def _failing_statement(links, heads):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 / 0")
+
+
+def _failing_in_python(links, heads):
+    raise RuntimeError("the process failed between the two statements")
+
+
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
-def test_when_the_links_cannot_be_written_the_entries_are_not_kept_either(caseworker, monkeypatch):
+@pytest.mark.parametrize(
+    ("failing_write", "error"), [(_failing_statement, DataError), (_failing_in_python, RuntimeError)]
+)
+def test_when_the_links_cannot_be_written_the_entries_are_not_kept_either(
+    caseworker, monkeypatch, failing_write, error
+):
     case = services.case_create(actor=caseworker, title="Depot", case_type="labor_trafficking")
     head = ChainHead.objects.get(chain=chain.chain_for(case.organization_id))
     entries_before = LogEntry.objects.count()
-
-    def failing_write(links, heads):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 / 0")
-
     monkeypatch.setattr(chain, "_write_links", failing_write)
-    with pytest.raises(DataError):
+    with pytest.raises(error):
         record_accesses([case], actor=caseworker, channel=API)
     # The entry written by the first statement was rolled back with the failed second one.
     assert LogEntry.objects.count() == entries_before
