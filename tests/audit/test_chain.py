@@ -249,3 +249,110 @@ def test_when_the_links_cannot_be_written_the_entries_are_not_kept_either(
     record_accesses([case], actor=caseworker, channel=API)  # the connection is usable again
     code, report = verify()
     assert (code, report["ok"]) == (0, True), report
+
+
+def _sample_rows(caseworker, org):
+    """Entries and links with every kind of value their columns hold: JSON with non-ASCII text and
+    nesting, IPv4 and IPv6 addresses, NULLs, a UUID, times with microseconds in another zone."""
+    import datetime as dt
+    import uuid
+    import zoneinfo
+
+    from django.contrib.contenttypes.models import ContentType
+
+    from casework.models import Case
+
+    case_type = ContentType.objects.get_for_model(Case)
+    when = dt.datetime(2026, 3, 4, 5, 6, 7, 891011, tzinfo=zoneinfo.ZoneInfo("America/Bogota"))
+    entries = [
+        LogEntry(
+            content_type=case_type,
+            object_pk=str(uuid.uuid4()),
+            object_repr="Caso «Niña» 7",
+            action=LogEntry.Action.ACCESS,
+            changes={"status": ["intake", "open"], "note": {"é": [1, None, True]}},
+            actor=caseworker if n % 2 else None,
+            actor_email="cw@example.org" if n % 2 else None,
+            remote_addr=["203.0.113.9", "2001:db8::7", None][n % 3],
+            remote_port=[None, 443][n % 2],
+            cid=f"cid-{n}",
+            timestamp=when + dt.timedelta(seconds=n),
+            additional_data={"channel": "api", "organization": org.slug, "n": n},
+        )
+        for n in range(4)
+    ]
+    events = [
+        DomainEvent(
+            occurred_at=when,
+            event_type="share.approved",
+            actor=caseworker if n else None,
+            organization=org,
+            object_type="sharing.share",
+            object_id=str(n),
+            data={"case_id": str(uuid.uuid4()), "ñ": n},
+            remote_addr=["2001:db8::1", None][n % 2],
+        )
+        for n in range(3)
+    ]
+    links = [
+        ChainLink(
+            chain=f"test-{n}",
+            seq=n + 1,
+            kind=ChainLink.EVENT,
+            entry_id=10_000 + n,
+            prev_hash="a" * 64,
+            hash=f"{n:064x}",
+            organization=org,
+            actor=caseworker if n else None,
+            occurred_at=when,
+            action="access",
+            object_type="casework.case",
+            object_id=str(n),
+            case_id=uuid.uuid4() if n else None,
+            channel="api",
+        )
+        for n in range(3)
+    ]
+    return {LogEntry: entries, DomainEvent: events, ChainLink: links}
+
+
+def _stored(model, ids):
+    rows = {row.pop("id"): row for row in model.objects.filter(pk__in=ids).values()}
+    return [rows[i] for i in ids]
+
+
+@postgresql_only
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows", [1, 3], ids=["one row", "several rows"])
+def test_the_audit_insert_stores_what_the_orms_insert_stores(caseworker, org, rows):
+    import copy
+
+    for model, objects in _sample_rows(caseworker, org).items():
+        objects = objects[:rows]
+        by_orm = model.objects.bulk_create(copy.deepcopy(objects))
+        if model is ChainLink:  # the same chains and entries may not be linked twice
+            for link in objects:
+                link.chain, link.entry_id = link.chain + "-b", link.entry_id + 1000
+        insert_sql, params = chain._insert_sql(model, objects)
+        with connection.cursor() as cursor:
+            statement = f"WITH row AS ({insert_sql} RETURNING id) SELECT array_agg(id ORDER BY id) FROM row"  # noqa: S608
+            cursor.execute(statement, params)
+            [ids] = cursor.fetchone()
+        ours = _stored(model, ids)
+        theirs = _stored(model, [o.pk for o in by_orm])
+        if model is ChainLink:
+            for row in ours:
+                row["chain"], row["entry_id"] = row["chain"].removesuffix("-b"), row["entry_id"] - 1000
+        assert ours == theirs, model.__name__
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_the_audit_insert_is_one_statement_text_whatever_the_number_of_rows(caseworker, org):
+    # psycopg parses a statement's placeholders once per text: a page of 50 entries must not be
+    # a new text with 750 placeholders on every read (UNNEST sends one array per column).
+    entries = _sample_rows(caseworker, org)[LogEntry]
+    two, _ = chain._insert_sql(LogEntry, entries[:2])
+    four, params = chain._insert_sql(LogEntry, entries)
+    assert two == four and "UNNEST" in four
+    assert all(len(column) == 4 for column in params)
