@@ -26,9 +26,11 @@ from collections import defaultdict
 from contextvars import ContextVar
 from typing import NamedTuple
 
+import psycopg
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.utils.ipv6 import clean_ipv6_address
 
 from audit.models import ChainHead, ChainLink, DomainEvent
@@ -346,8 +348,41 @@ def _write_links(links: list[ChainLink], heads: dict[str, str]) -> None:
         ctes.append(f"head_{number} AS (UPDATE {table} SET hash = %s WHERE chain = %s)")  # noqa: S608
         params += [head_hash, chain]
     insert_sql, insert_params = _insert_sql(ChainLink, links)
-    with connection.cursor() as cursor:
+    with _audit_cursor() as cursor:
         cursor.execute(f"WITH {', '.join(ctes)} {insert_sql}", params + insert_params)
+
+
+class _PreparingCursor(psycopg.Cursor):
+    """Binds on the server and prepares every statement it runs (Django's cursors bind on the
+    client, and never prepare)."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=True if prepare is None else prepare, binary=binary)
+
+
+def _audit_cursor():
+    """The cursor for the two statements every audited request runs (``_save_and_link``,
+    ``_write_links``): a prepared statement, parsed and planned once per connection instead of on
+    every request (0.5 ms of a single access entry's 2.2 ms, interleaved A/B at 100,000 cases).
+    Their text does not depend on the values (``_insert_sql``). Behind a pooler that cannot keep
+    prepared statements, settings turn them off (``CASEBRIDGE_DB_PREPARED_STATEMENTS``), and this
+    is Django's own cursor. Either way a Django cursor wrapper: execute wrappers and query capture
+    see the statements."""
+    db = connections[DEFAULT_DB_ALIAS]
+    db.ensure_connection()
+    if db.connection.prepare_threshold is None:
+        return db.cursor()
+    raw = _PreparingCursor(db.connection)
+    return _LoggedAuditCursor(raw, db) if db.queries_logged else db.make_cursor(raw)
+
+
+class _LoggedAuditCursor(CursorDebugWrapper):
+    """When statements are logged (``DEBUG``, captured queries), log this one as its text: Django
+    reads a logged statement back from a client-binding cursor, which this is not."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(sql, params):
+            return CursorWrapper.execute(self, sql, params)  # with the execute wrappers, as ever
 
 
 def save_and_append(kind: str, entries: list, *, organization_id: int | None) -> list[ChainLink]:
@@ -414,7 +449,7 @@ def _save_and_link(kind: str, entries: list, organization_id: int) -> list[Chain
         f"head AS (UPDATE {table} SET seq = seq + %s WHERE chain = %s RETURNING seq, hash) "
         f"SELECT (SELECT array_agg({pk} ORDER BY {pk}) FROM entry), (SELECT seq FROM head), (SELECT hash FROM head)"
     )
-    with connection.cursor() as cursor:
+    with _audit_cursor() as cursor:
         cursor.execute(statement, [*params, len(entries), chain])
         ids, last, prev_hash = cursor.fetchone()
     for entry, entry_id in zip(entries, ids, strict=True):

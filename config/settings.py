@@ -157,6 +157,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"]["options"] = " ".join(
         filter(None, [DATABASES["default"]["OPTIONS"].get("options"), "-c jit=off"])
     )
+    # Prepared statements, which Django turns off for the sake of connection poolers. Only the audit
+    # trail's two statements use them (``audit.chain._audit_cursor``): Django's own cursors bind on
+    # the client and never prepare. Off (``CASEBRIDGE_DB_PREPARED_STATEMENTS=0``) behind a pooler in
+    # transaction mode that cannot keep them (PgBouncer before 1.21).
+    if env.bool("CASEBRIDGE_DB_PREPARED_STATEMENTS", default=True):
+        DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -115,3 +115,18 @@ def test_allowed_hosts_is_a_list(manage):
         DJANGO_DEBUG="1",
     )
     assert _printed(result) == ["a.example", "b.example"]
+
+
+@pytest.mark.parametrize(("setting", "threshold"), [(None, 5), ("0", None)])
+def test_prepared_statements_are_on_unless_a_pooler_needs_them_off(manage, setting, threshold):
+    environment = {"DATABASE_URL": "postgres://casebridge@db.invalid:5432/casebridge", "DJANGO_DEBUG": "1"}
+    if setting is not None:
+        environment["CASEBRIDGE_DB_PREPARED_STATEMENTS"] = setting
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; "
+        "print('=>' + repr(settings.DATABASES['default']['OPTIONS'].get('prepare_threshold')))",
+        **environment,
+    )
+    assert _printed(result) == threshold

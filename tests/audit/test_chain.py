@@ -356,3 +356,48 @@ def test_the_audit_insert_is_one_statement_text_whatever_the_number_of_rows(case
     four, params = chain._insert_sql(LogEntry, entries)
     assert two == four and "UNNEST" in four
     assert all(len(column) == 4 for column in params)
+
+
+def _prepared_audit_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE from_sql IS FALSE")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_the_audit_statements_are_prepared_once_per_connection(caseworker):
+    case = services.case_create(actor=caseworker, title="Depot", case_type="labor_trafficking")
+    for _ in range(3):
+        record_accesses([case], actor=caseworker, channel=API)
+    prepared = _prepared_audit_statements()
+    # The entry with the reservation, the links with the head's hash; once per shape of values
+    # (a NULL or not), not once per read: the statement's text does not carry the values.
+    assert any(sql.startswith('WITH entry AS (INSERT INTO "auditlog_logentry"') for sql in prepared), prepared
+    assert any(sql.startswith('WITH head_0 AS (UPDATE "audit_chainhead"') for sql in prepared), prepared
+    with CaptureQueriesContext(connection) as queries:  # still Django's statements: counted, logged
+        record_accesses([case], actor=caseworker, channel=API)
+    assert [sql.split(" AS ")[0] for sql in (q["sql"] for q in queries.captured_queries)] == [
+        "WITH entry",
+        "WITH head_0",
+    ]
+    assert len(_prepared_audit_statements()) == len(prepared)
+    code, report = verify()
+    assert (code, report["ok"]) == (0, True), report
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_without_prepared_statements_the_audit_trail_is_written_the_same(caseworker, monkeypatch):
+    # CASEBRIDGE_DB_PREPARED_STATEMENTS=0 (a pooler that cannot keep them): Django's own cursor.
+    case = services.case_create(actor=caseworker, title="Depot", case_type="labor_trafficking")
+    connection.close()  # a new session, with no statement prepared yet
+    connection.ensure_connection()
+    monkeypatch.setattr(connection.connection, "prepare_threshold", None)
+    for _ in range(3):
+        record_accesses([case], actor=caseworker, channel=API)
+    record_accesses([case] * 5, actor=caseworker, channel=API)
+    assert _prepared_audit_statements() == []
+    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count() == 8
+    code, report = verify()
+    assert (code, report["ok"]) == (0, True), report
