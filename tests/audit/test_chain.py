@@ -401,3 +401,32 @@ def test_without_prepared_statements_the_audit_trail_is_written_the_same(casewor
     assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count() == 8
     code, report = verify()
     assert (code, report["ok"]) == (0, True), report
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_audit_statement_that_fails_leaves_the_trail_and_the_connection_sound(caseworker):
+    from django.db import IntegrityError
+
+    case = services.case_create(actor=caseworker, title="Depot", case_type="labor_trafficking")
+    head = ChainHead.objects.get(chain=chain.chain_for(case.organization_id))
+    taken = ChainLink.objects.filter(chain=head.chain).order_by("seq").last()
+    # A link behind the app's back at the next number: the links' statement fails on it.
+    squatter = ChainLink.objects.create(
+        **{f.attname: getattr(taken, f.attname) for f in ChainLink._meta.concrete_fields if not f.primary_key}
+        | {"seq": head.seq + 1, "entry_id": 10**9}
+    )
+    connection.close()  # a new session: the failing executions are the ones that prepare
+    entries_before = LogEntry.objects.count()
+    for _ in range(2):
+        with pytest.raises(IntegrityError):
+            record_accesses([case], actor=caseworker, channel=API)
+    assert LogEntry.objects.count() == entries_before
+    assert ChainHead.objects.get(pk=head.pk).seq == head.seq
+    with triggers_off("audit_chainlink") as cursor:
+        cursor.execute("DELETE FROM audit_chainlink WHERE id = %s", [squatter.pk])
+    for _ in range(3):  # the same prepared statements, or new ones: either way they work
+        record_accesses([case], actor=caseworker, channel=API)
+    assert LogEntry.objects.count() == entries_before + 3
+    code, report = verify()
+    assert (code, report["ok"]) == (0, True), report
