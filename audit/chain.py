@@ -292,7 +292,10 @@ def _insert_sql(model, objects: list) -> tuple[str, list]:
     Written here rather than compiled by ``InsertQuery``: every audited request runs two of these,
     and the compiler's generic path (placeholders, expressions, the proxy's context-local lookups)
     cost as much as the statements. The ``UNNEST`` form keeps the SQL the same whatever the number of
-    rows, so psycopg parses its placeholders once (a ``VALUES`` list of 50 rows is reparsed each time)."""
+    rows, so psycopg parses its placeholders once (a ``VALUES`` list of 50 rows is reparsed each time)
+    and the statement can be prepared. The arrays are binary parameters (``%b``): bound on the server
+    they travel as binary (the text form escapes every element with a regular expression: 13.9 ->
+    11.4 ms for 50 entries); a cursor that binds on the client quotes them as text as ever."""
     db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: every attribute read through the proxy is a lookup
     shape = _insert_shape(model)
     rows = []
@@ -312,7 +315,7 @@ def _insert_sql(model, objects: list) -> tuple[str, list]:
 class _InsertShape(NamedTuple):
     fields: list
     one_row: str  # INSERT … VALUES (%s, …)
-    unnest: str  # INSERT … SELECT * FROM UNNEST(%s::type[], …)
+    unnest: str  # INSERT … SELECT * FROM UNNEST((%b)::type[], …)
 
 
 @functools.cache
@@ -325,7 +328,7 @@ def _insert_shape(model) -> _InsertShape:
     columns = ", ".join(db.ops.quote_name(f.column) for f in fields)
     head = f"INSERT INTO {db.ops.quote_name(model._meta.db_table)} ({columns})"
     # As the ORM's own UNNEST: the type without its length (varchar[], not varchar(64)[]).
-    arrays = ", ".join(f"(%s)::{f.db_type(db).split('(')[0]}[]" for f in fields)
+    arrays = ", ".join(f"(%b)::{f.db_type(db).split('(')[0]}[]" for f in fields)
     return _InsertShape(
         fields,
         f"{head} VALUES ({', '.join(['%s'] * len(fields))})",

@@ -324,9 +324,13 @@ def _stored(model, ids):
 @postgresql_only
 @pytest.mark.django_db
 @pytest.mark.parametrize("rows", [1, 3], ids=["one row", "several rows"])
-def test_the_audit_insert_stores_what_the_orms_insert_stores(caseworker, org, rows):
+@pytest.mark.parametrize("prepared", [True, False], ids=["prepared, binary arrays", "client-side binding"])
+def test_the_audit_insert_stores_what_the_orms_insert_stores(caseworker, org, rows, prepared, monkeypatch):
     import copy
 
+    connection.ensure_connection()
+    if not prepared:  # CASEBRIDGE_DB_PREPARED_STATEMENTS=0
+        monkeypatch.setattr(connection.connection, "prepare_threshold", None)
     for model, objects in _sample_rows(caseworker, org).items():
         objects = objects[:rows]
         by_orm = model.objects.bulk_create(copy.deepcopy(objects))
@@ -334,7 +338,7 @@ def test_the_audit_insert_stores_what_the_orms_insert_stores(caseworker, org, ro
             for link in objects:
                 link.chain, link.entry_id = link.chain + "-b", link.entry_id + 1000
         insert_sql, params = chain._insert_sql(model, objects)
-        with connection.cursor() as cursor:
+        with chain._audit_cursor() as cursor:
             statement = f"WITH row AS ({insert_sql} RETURNING id) SELECT array_agg(id ORDER BY id) FROM row"  # noqa: S608
             cursor.execute(statement, params)
             [ids] = cursor.fetchone()
