@@ -446,7 +446,8 @@ def _save_and_link(kind: str, entries: list, organization_id: int) -> list[Chain
     insert_sql, params = _insert_sql(model, entries)
     pk = connection.ops.quote_name(model._meta.pk.column)
     table = connection.ops.quote_name(ChainHead._meta.db_table)
-    # Ids come from one sequence in the VALUES' order, so sorted ids are the entries' order.
+    # Ids come from one sequence in the rows' order (VALUES, or UNNEST's arrays), so sorted ids are
+    # the entries' order.
     statement = (
         f"WITH entry AS ({insert_sql} RETURNING {pk}), "  # noqa: S608
         f"head AS (UPDATE {table} SET seq = seq + %s WHERE chain = %s RETURNING seq, hash) "
