@@ -190,7 +190,7 @@ def append(kind: str, entries: list, *, organization_id: int | None = None) -> l
         return []
     pending = _pending.get()
     if pending is not None:
-        pending.extend((kind, entry, organization_id) for entry in entries)
+        pending.add(kind, entries, organization_id)
         return []
     return _link([(kind, entry, organization_id) for entry in entries])
 
@@ -212,25 +212,49 @@ def linked_at_end():
         return
     if not connection.in_atomic_block:
         raise RuntimeError("linked_at_end() must run inside transaction.atomic(), or entries could go unlinked")
-    pending: list[tuple] = []
+    pending = _Pending(depth=len(connection.savepoint_ids))
     token = _pending.set(pending)
     try:
         yield
     finally:
         _pending.reset(token)
-    _link(_still_stored(pending))
+    _link(pending.still_stored())
 
 
-_pending: ContextVar[list | None] = ContextVar("casebridge_chain_pending", default=None)
+class _Pending:
+    """The entries a ``linked_at_end()`` block has written, in order, each marked with whether it
+    was written under a savepoint opened inside the block: only those can have been rolled back
+    without the block's own transaction, so only those are looked up again at the end."""
+
+    def __init__(self, depth: int):
+        self.depth = depth
+        self.items: list[tuple] = []
+        self.uncertain: set[int] = set()
+
+    def add(self, kind: str, entries: list, organization_id: int | None) -> None:
+        # Django pushes None for an atomic block that opened no savepoint (savepoint=False).
+        under_savepoint = any(sid is not None for sid in connection.savepoint_ids[self.depth :])
+        for entry in entries:
+            if under_savepoint:
+                self.uncertain.add(len(self.items))
+            self.items.append((kind, entry, organization_id))
+
+    def still_stored(self) -> list[tuple]:
+        """The items without the entries a rolled-back savepoint removed (one query per kind
+        that has entries to look up; none when no entry was written under a savepoint)."""
+        stored = {}
+        for kind, model in MODELS.items():
+            ids = [self.items[i][1].pk for i in self.uncertain if self.items[i][0] == kind]
+            if ids:
+                stored[kind] = set(model.objects.filter(pk__in=ids).order_by().values_list("pk", flat=True))
+        return [
+            item
+            for i, item in enumerate(self.items)
+            if i not in self.uncertain or item[1].pk in stored[item[0]]
+        ]
 
 
-def _still_stored(items: list[tuple]) -> list[tuple]:
-    """``items`` without the entries a rolled-back savepoint removed (one query per kind)."""
-    stored = {}
-    for kind, model in MODELS.items():
-        ids = [entry.pk for k, entry, _ in items if k == kind]
-        stored[kind] = set(model.objects.filter(pk__in=ids).order_by().values_list("pk", flat=True)) if ids else set()
-    return [item for item in items if item[1].pk in stored[item[0]]]
+_pending: ContextVar[_Pending | None] = ContextVar("casebridge_chain_pending", default=None)
 
 
 def _link(items: list[tuple]) -> list[ChainLink]:

@@ -146,17 +146,19 @@ def _deliver_to_inbox(delivery: Delivery, share: Share) -> str:
     if payload is None:
         return "unchanged"
     now = timezone.now()
-    record, created = SharedRecord.objects.select_for_update().get_or_create(
-        share=share,
-        defaults={
-            "recipient": share.recipient,
-            "source_organization": share.provider,
-            "version": share.version,
-            "payload": payload,
-            "received_at": now,
-        },
-    )
-    if not created:
+    # The share's row lock, taken in ``deliver``, serialises every writer of its record: a plain
+    # look-up then insert cannot race, and needs no savepoint as ``get_or_create`` would take.
+    record = SharedRecord.objects.select_for_update().filter(share=share).first()
+    if record is None:
+        SharedRecord.objects.create(
+            share=share,
+            recipient=share.recipient,
+            source_organization=share.provider,
+            version=share.version,
+            payload=payload,
+            received_at=now,
+        )
+    else:
         record.version = share.version
         record.payload = payload
         record.save(update_fields=["version", "payload", "updated_at"])

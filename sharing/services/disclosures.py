@@ -78,23 +78,25 @@ def disclosure_record(
         "needs": readable["needs"]["sent"],
         "indicators": readable["indicators"]["sent"],
     }
-    disclosure, _ = Disclosure.objects.get_or_create(
+    # Called under the share's row lock (the delivery holds it), so a look-up then insert cannot
+    # race; a version already accounted for keeps its first line.
+    existing = Disclosure.objects.filter(share=share, version=delivery.version).first()
+    if existing is not None:
+        return existing
+    return Disclosure.objects.create(
         share=share,
         version=delivery.version,
-        defaults={
-            "case_id": share.case_id,
-            "delivery": delivery,
-            "channel": delivery.channel,
-            "delivered_at": delivered_at,
-            "recipient_id": share.recipient_id,
-            "legal_basis": share.legal_basis,
-            "purpose": share.purpose,
-            "consent_id": share.consent_id,
-            "categories": list(payload.get("categories") or []),
-            "persons": persons,
-            "withheld": [e for e in payload.get("redaction_manifest") or [] if not e["path"].startswith("persons[")],
-            "counts": counts,
-            "payload_sha256": sha256_hex(raw),
-        },
+        case_id=share.case_id,
+        delivery=delivery,
+        channel=delivery.channel,
+        delivered_at=delivered_at,
+        recipient_id=share.recipient_id,
+        legal_basis=share.legal_basis,
+        purpose=share.purpose,
+        consent_id=share.consent_id,
+        categories=list(payload.get("categories") or []),
+        persons=persons,
+        withheld=[e for e in payload.get("redaction_manifest") or [] if not e["path"].startswith("persons[")],
+        counts=counts,
+        payload_sha256=sha256_hex(raw),
     )
-    return disclosure

@@ -91,3 +91,43 @@ def test_an_event_that_cannot_be_written_fails_its_whole_transaction(caseworker,
             record_event(EventType.ADMIN_ACTION, obj=org, organization=org, unserialisable=object())
         with pytest.raises(TransactionManagementError):
             DomainEvent.objects.count()
+
+
+def _looked_up_again(queries, table: str) -> int:
+    return sum(1 for q in queries if re.search(rf'FROM "?{table}"? WHERE .*"?id"? IN \(', q["sql"], re.IGNORECASE))
+
+
+@pytest.mark.django_db
+def test_entries_written_outside_any_savepoint_are_linked_without_being_read_again(
+    caseworker, org, django_assert_max_num_queries
+):
+    case = services.case_create(actor=caseworker, title="Depot", case_type="labor_trafficking")
+    with django_assert_max_num_queries(20) as queries:
+        with transaction.atomic(), chain.linked_at_end():
+            record_event(EventType.CASE_LINK_REVOKED, obj=case, organization=org)
+            with transaction.atomic(savepoint=False):  # a nested block that opens no savepoint
+                record_event(EventType.CASE_LINK_REVOKED, obj=case, organization=org)
+    assert _looked_up_again(queries.captured_queries, "audit_domainevent") == 0
+    assert not _unlinked(DomainEvent, ChainLink.EVENT).exists()
+    code, report = verify()
+    assert (code, report["ok"]) == (0, True), report
+
+
+@pytest.mark.django_db
+def test_an_entry_under_a_released_savepoint_is_checked_and_linked(caseworker, org, django_assert_max_num_queries):
+    case = services.case_create(actor=caseworker, title="Depot", case_type="labor_trafficking")
+    with django_assert_max_num_queries(30) as queries:
+        with transaction.atomic(), chain.linked_at_end():
+            record_event(EventType.CASE_LINK_REVOKED, obj=case, organization=org)
+            with transaction.atomic():
+                kept = record_event(EventType.CASE_LINK_REVOKED, obj=case, organization=org)
+            with pytest.raises(RuntimeError), transaction.atomic():
+                gone = record_event(EventType.CASE_LINK_REVOKED, obj=case, organization=org)
+                raise RuntimeError
+    # The two entries written under savepoints are looked up again, in one query.
+    assert _looked_up_again(queries.captured_queries, "audit_domainevent") == 1
+    assert ChainLink.objects.filter(kind=ChainLink.EVENT, entry_id=kept.pk).exists()
+    assert not ChainLink.objects.filter(kind=ChainLink.EVENT, entry_id=gone.pk).exists()
+    assert not _unlinked(DomainEvent, ChainLink.EVENT).exists()
+    code, report = verify()
+    assert (code, report["ok"]) == (0, True), report
