@@ -310,6 +310,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Celery's Django fix-up closes every database connection before and after each task unless this
+# is set: each task then paid a new connection (and the audit statements' preparation), whatever
+# CONN_MAX_AGE said. Set beyond reach, the fix-up never closes them; config/celery.py recycles them
+# by CONN_MAX_AGE and health around each task instead, as Django does around each request.
+CELERY_DB_REUSE_MAX = sys.maxsize
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
