@@ -247,11 +247,7 @@ class _Pending:
             ids = [self.items[i][1].pk for i in self.uncertain if self.items[i][0] == kind]
             if ids:
                 stored[kind] = set(model.objects.filter(pk__in=ids).order_by().values_list("pk", flat=True))
-        return [
-            item
-            for i, item in enumerate(self.items)
-            if i not in self.uncertain or item[1].pk in stored[item[0]]
-        ]
+        return [item for i, item in enumerate(self.items) if i not in self.uncertain or item[1].pk in stored[item[0]]]
 
 
 _pending: ContextVar[_Pending | None] = ContextVar("casebridge_chain_pending", default=None)
