@@ -218,7 +218,8 @@ def _aim(case, world: FuzzWorld) -> None:
     params = case.path_parameters or {}
     pool = world.ids.get(kind, [])
     for name in ("id", "case_id"):
-        aimable = _is_uuid(params.get(name)) or (kind == "audit" and isinstance(params.get(name), int))
+        # A flag's id is a number: generated as an int, or as digits (the coverage phase's "0").
+        aimable = _is_uuid(params.get(name)) or (kind == "audit" and str(params.get(name)).isdigit())
         if pool and name in params and aimable and roll(name, 4):
             params[name] = pool[roll("which", len(pool))]
     real_case = kind == "case" and params.get("id", params.get("case_id")) in world.ids["case"]
@@ -248,6 +249,8 @@ def _give_references(path: str, body: dict, world: FuzzWorld, *, real_case: bool
         body["assigned_to"] = [world.caseworker][: len(body["assigned_to"])]
     if path.startswith("/cases/") and isinstance(body.get("team"), int):
         body["team"] = world.team
+    if path.endswith("/review/") and not (isinstance(body.get("comment"), str) and body["comment"].strip()):
+        body["comment"] = "Checked with the caseworker: the emergency basis held."  # a blank one is refused
 
 
 @pytest.mark.django_db
