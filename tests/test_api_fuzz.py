@@ -203,14 +203,21 @@ def _is_uuid(value) -> bool:
 
 def _aim(case, world: FuzzWorld) -> None:
     """Point three generated UUIDs in four at real objects (other values stay, for the 404s), and
-    give three bodies in four real references.
+    give three bodies in four real references; every one, until the operation has succeeded once.
 
-    Which ones is decided by a hash of the generated request (not by chance), so a run replays exactly.
+    Which ones is decided by a hash of the generated request (not by chance) and by what the run
+    has answered so far, so a run replays exactly. Until the first success everything is aimed:
+    some operations see only a handful of generated ids, and a hash alone could miss them all
+    (the happy-path test below would then fail for want of luck, not of a defect).
     """
     generated = repr((case.method, case.path_parameters, case.query, None if case.body is NOT_SET else case.body))
+    succeeded = any(200 <= status < 300 for status in ANSWERED.get(case.operation.label, ()))
 
     def roll(salt: str, sides: int) -> int:
         return zlib.crc32(f"{salt}:{generated}".encode()) % sides
+
+    def aim(salt: str) -> bool:
+        return not succeeded or bool(roll(salt, 4))
 
     path = case.operation.path.removeprefix(API)
     kind = path.split("/")[1].removesuffix("s")  # cases -> case, consents -> consent, inbox, shares -> share
@@ -220,13 +227,13 @@ def _aim(case, world: FuzzWorld) -> None:
     for name in ("id", "case_id"):
         # A flag's id is a number: generated as an int, or as digits (the coverage phase's "0").
         aimable = _is_uuid(params.get(name)) or (kind == "audit" and str(params.get(name)).isdigit())
-        if pool and name in params and aimable and roll(name, 4):
+        if pool and name in params and aimable and aim(name):
             params[name] = pool[roll("which", len(pool))]
     real_case = kind == "case" and params.get("id", params.get("case_id")) in world.ids["case"]
     if path == "/indicators/matches/" and isinstance(case.query, dict) and _is_uuid(case.query.get("case")):
-        if roll("query", 4):
+        if aim("query"):
             case.query["case"] = world.ids["case"][0]
-    if isinstance(case.body, dict) and roll("body", 4):
+    if isinstance(case.body, dict) and aim("body"):
         _give_references(path, case.body, world, real_case=real_case)
 
 
