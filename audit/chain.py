@@ -232,7 +232,9 @@ class _Pending:
         self.uncertain: set[int] = set()
 
     def add(self, kind: str, entries: list, organization_id: int | None) -> None:
-        # Django pushes None for an atomic block that opened no savepoint (savepoint=False).
+        # Savepoints as ``transaction.atomic`` records them (None for a block that opened none,
+        # savepoint=False); one opened by hand with ``transaction.savepoint()`` is not recorded,
+        # and no code of ours writes audit entries under one.
         under_savepoint = any(sid is not None for sid in connection.savepoint_ids[self.depth :])
         for entry in entries:
             if under_savepoint:
