@@ -301,6 +301,8 @@ def _link_in_transaction(items: list[tuple], reserved: dict[str, tuple[int, str]
     return links
 
 
+_NOTHING = object()  # no value seen yet in a column (None is a value)
+
 # Rows per single-statement write: far below PostgreSQL's 65,535 parameters for the widest rows;
 # larger batches (the bench's generator, the migration that links old entries) take the ORM's path.
 _ONE_STATEMENT_ROWS = 500
@@ -321,13 +323,22 @@ def _insert_sql(model, objects: list) -> tuple[str, list]:
     db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: every attribute read through the proxy is a lookup
     shape = _insert_shape(model)
     rows = []
+    # The entries of one read share most of their values (actor, time, content type, address,
+    # chain, organization): the very same objects, row after row. A column whose value is the
+    # object the previous row had is given that row's prepared value (preparing is a function of
+    # the value), which spares most of a page's 1,350 field preparations.
+    previous = [(_NOTHING, None)] * len(shape.fields)
     for obj in objects:
         row = []
-        for field in shape.fields:
+        for i, field in enumerate(shape.fields):
             value = field.pre_save(obj, True)
-            if hasattr(value, "resolve_expression"):
-                raise TypeError(f"{model.__name__}.{field.name}: an audit entry's values are plain values")
-            row.append(field.get_db_prep_save(value, connection=db))
+            raw, prepared = previous[i]
+            if value is not raw:
+                if hasattr(value, "resolve_expression"):
+                    raise TypeError(f"{model.__name__}.{field.name}: an audit entry's values are plain values")
+                prepared = field.get_db_prep_save(value, connection=db)
+                previous[i] = (value, prepared)
+            row.append(prepared)
         rows.append(row)
     if len(rows) == 1:
         return shape.one_row, rows[0]
