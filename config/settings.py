@@ -366,7 +366,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["config.api.parsers.DepthLimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.Pagination",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["config.api.filtering.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "config.api.schema.CasebridgeAutoSchema",
     "EXCEPTION_HANDLER": "config.api.exceptions.problem_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.ClientRateThrottle"],
