@@ -66,3 +66,33 @@ def test_a_parameter_named_after_a_filter_takes_the_filter_path(api, supervisor,
     CaseFactory(actor=supervisor)
     assert api.get(f"/api/v1/cases/{query}").status_code == 200
     assert len(built) == 1
+
+
+def test_a_filterset_that_filters_in_its_own_way_is_always_asked(supervisor):
+    """One whose ``qs`` may narrow the rows with no parameter at all is never skipped."""
+    import django_filters
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from casework.models import Case
+    from config.api.filtering import FilterBackend
+
+    class OpenOnly(django_filters.FilterSet):
+        search = django_filters.CharFilter(field_name="reference", lookup_expr="istartswith")
+
+        class Meta:
+            model = Case
+            fields = ["search"]
+
+        @property
+        def qs(self):
+            return super().qs.exclude(status="closed")
+
+    class View:
+        filterset_class = OpenOnly
+
+    CaseFactory(actor=supervisor)
+    CaseFactory(actor=supervisor, status="closed")
+    cases = Case.objects.filter(organization=supervisor.organization)
+    request = Request(APIRequestFactory().get("/x/"))
+    assert {case.status for case in FilterBackend().filter_queryset(request, cases, View())} == {"intake"}
