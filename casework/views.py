@@ -277,10 +277,15 @@ def section_context(request, case: Case, name: str, form=None, **extra) -> dict:
             while root.amends_id is not None and root.amends_id in by_id:
                 root = by_id[root.amends_id]
             (originals if root is note else root.amendment_list).append(note)
+        # Like the add forms, a note's amend form is built only when it is opened (``open_amend``,
+        # the htmx request its summary sends) or comes back with errors: built and rendered for
+        # every note, it cost the page about 2 ms a note, so a case's page grew with its notes.
         for note in originals:
-            note.amend_form = forms.AmendForm(
-                initial={**version, "sensitivity": note.sensitivity}, prefix=f"amend-{note.pk}"
-            )
+            note.amend_form = None
+            if extra.get("open_amend") == note.pk:
+                note.amend_form = forms.AmendForm(
+                    initial={**version, "sensitivity": note.sensitivity}, prefix=f"amend-{note.pk}"
+                )
         if form is not None and extra.get("amend_note"):
             for note in originals:
                 if note.pk == extra["amend_note"]:
@@ -642,6 +647,8 @@ def person_edit(request, case_id, person_id):
 @require_http_methods(["GET", "POST"])
 def note_amend(request, case_id, note_id):
     note, case = _part(request, Note, case_id, note_id)
+    if request.method == "GET" and request.htmx:  # opened on the case page: the section, that form open
+        return render_section(request, case, "notes", open_amend=note.pk)
     form = forms.AmendForm(
         request.POST or None,
         initial={"version": case.version, "sensitivity": note.sensitivity},

@@ -249,6 +249,64 @@ def test_amendment_is_shown_under_its_note(ui_world, client):
     assert "Sensitivity: General" in html
 
 
+def test_a_notes_amend_form_is_built_when_opened_not_with_the_case_page(ui_world, client, monkeypatch):
+    """Built and rendered for every note it made a case's page grow with its notes."""
+    from casework import forms
+
+    built = []
+    original = forms.AmendForm.__init__
+
+    def recording(self, *args, **kwargs):
+        built.append(kwargs.get("prefix"))
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(forms.AmendForm, "__init__", recording)
+    w = ui_world
+    client.force_login(w.assigned)
+    case, note = w.a.case, w.a.note
+    url = reverse("casework:note-amend", args=[case.pk, note.pk])
+    html = client.get(reverse("casework:case-detail", args=[case.pk])).content.decode()
+    assert built == []
+    # htmx loads the form in place when the summary is first opened; the link is the page of its own.
+    assert f'hx-get="{url}"' in html and f'href="{url}"' in html and f'action="{url}"' not in html
+    opened = client.get(url, HTTP_HX_REQUEST="true")
+    fragment = opened.content.decode()
+    assert opened.status_code == 200 and "<html" not in fragment
+    assert f'id="amend-form-{note.pk}"' in fragment and f'hx-post="{url}"' in fragment
+    assert f'name="amend-{note.pk}-body"' in fragment
+    assert built == [f"amend-{note.pk}"]  # that note's form, no other
+    # Without htmx the same URL is the form on a page of its own.
+    page = client.get(url).content.decode()
+    assert "<html" in page and f'name="amend-{note.pk}-body"' in page
+
+
+def test_an_amendment_with_errors_comes_back_open_under_its_note(ui_world, client):
+    w = ui_world
+    client.force_login(w.assigned)
+    case, note = w.a.case, w.a.note
+    url = reverse("casework:note-amend", args=[case.pk, note.pk])
+    before = Note.objects.count()
+    bad = client.post(
+        url, {f"amend-{note.pk}-version": case.version, f"amend-{note.pk}-body": ""}, HTTP_HX_REQUEST="true"
+    )
+    fragment = bad.content.decode()
+    assert bad.status_code == 422 and Note.objects.count() == before
+    assert 'class="error-summary"' in fragment and f'name="amend-{note.pk}-body"' in fragment
+    form_at = fragment.index(f'id="amend-form-{note.pk}"')
+    assert fragment.rindex("<details open>", 0, form_at) > fragment.index("Alpha note body 0")
+    good = client.post(
+        url,
+        {
+            f"amend-{note.pk}-version": case.version,
+            f"amend-{note.pk}-body": "Corrected",
+            f"amend-{note.pk}-sensitivity": "general",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert good.status_code == 200 and "Corrected" in good.content.decode()
+    assert Note.objects.count() == before + 1
+
+
 def test_need_status_and_task_completion(ui_world, client):
     w = ui_world
     client.force_login(w.assigned)
