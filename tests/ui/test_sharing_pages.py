@@ -280,3 +280,42 @@ def test_sharing_pages_and_refusals_in_spanish(client, org, caseworker, partners
     assert "Ningún acuerdo de intercambio vigente con narrow cubre la finalidad «Investigación»" in (
         refused.content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_the_shares_section_costs_the_same_for_one_share_and_several(client, org, caseworker, supervisor, partners):
+    """Each share shows its recipient, requester, delivery times and failed attempts: read with
+    the shares in one query, not per share (approved, delivered shares, with their deliveries)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with acting_as(caseworker):
+        case, _ = shareable_case(caseworker, minor=False)
+
+    def share_with(slug):
+        client.force_login(caseworker)
+        data = {"recipient": slug, "purpose": "investigation", "legal_basis": "emergency", "justification": "!"}
+        check = wizard(client, case, step="basis", **data)
+        wizard(client, case, step="confirm", preview_hash=check.context["preview_hash"], **data)
+        share = Share.objects.filter(case=case).latest("created_at")
+        client.force_login(supervisor)
+        client.post(reverse("sharing:approval-detail", args=[share.pk]), {"decision": "approve"})
+        run_outbox()
+
+    def page_queries():
+        client.force_login(caseworker)
+        url = reverse("casework:case-detail", args=[case.pk])
+        client.get(url)  # warm per-process caches
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        return len(queries), html
+
+    share_with("metro-police")
+    one, html = page_queries()
+    assert "Metro-Police" in html
+    share_with("county-cws")
+    share_with("st-lukes")
+    three, html = page_queries()
+    assert all(name in html for name in ("Metro-Police", "County-Cws", "St-Lukes"))
+    assert Share.objects.filter(case=case, status="delivered").count() == 3
+    assert three == one
