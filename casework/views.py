@@ -312,7 +312,7 @@ def section_context(request, case: Case, name: str, form=None, **extra) -> dict:
         consents = list(
             Consent.objects.restrict(user)
             .filter(case=case)
-            .select_related("person", "recorded_by")
+            .select_related("person")  # what the section shows; not who recorded it
             .prefetch_related("scope_organizations")
             .annotate(live_shares=Count("shares", filter=Q(shares__status__in=LIVE_SHARE_STATUSES)))
             .order_by("created_at", "id")
@@ -339,7 +339,7 @@ def section_context(request, case: Case, name: str, form=None, **extra) -> dict:
         tasks = list(
             Task.objects.restrict(user)
             .filter(case=case)
-            .select_related("assignee", "created_by")
+            .select_related("assignee")  # what the section shows; not who created it
             .order_by("done_at", "due_at", "id")
         )
         context["tasks"] = sorted(tasks, key=lambda t: (t.done_at is not None, t.due_at))
