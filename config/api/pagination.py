@@ -7,9 +7,11 @@ total is then known without a count when this is the last page; otherwise it is 
 100,000 cases so pays for counting at most 1,001 of them, not all of them, on every page.
 
 The capped count travels in the page's own statement, as an uncorrelated scalar subquery (which
-PostgreSQL runs once, as an init-plan, not per row): one round trip and one statement a page
-instead of two. A queryset that cannot take an annotation (``values()``, a union) is counted by a
-statement of its own, as before.
+PostgreSQL runs once, as an init-plan, not per row): a page with a next page costs one statement
+and one round trip instead of two. Whether there is a next page is known only once the page is
+read, so a last page now has its rows counted too (at most 1,001, in the database, unused). A
+queryset that cannot take an annotation (``values()``, a union) is counted by a statement of its
+own, as before.
 """
 
 from __future__ import annotations
