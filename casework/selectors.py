@@ -14,9 +14,10 @@ def case_list(*, actor, action: Action = Action.VIEW):
 
 
 def with_list_columns(cases):
-    """What a list of cases shows beside each case: its organization, its team, whether it
-    involves a minor (``manage.py bench`` gives guardian's peer list the same)."""
-    return cases.with_involves_minor().select_related("organization", "team")
+    """What a list of cases shows beside each case: its team and whether it involves a minor
+    (``manage.py bench`` gives guardian's peer list the same). Its organization is not joined:
+    ``restrict`` hands every row the reader's own."""
+    return cases.with_involves_minor().select_related("team")
 
 
 def case_get_for_user(*, user, case_id, action: Action = Action.VIEW) -> Case:

@@ -180,9 +180,9 @@ def test_a_bearer_request_reads_token_client_and_grant_in_one_query(credentials)
 
 @pytest.mark.django_db
 def test_an_api_request_reads_its_caller_in_one_query(credentials):
-    """The token, its application, the service account and the client's grant: one statement
-    before the view's own, and the token's own user (client-credentials tokens have none) is not
-    joined into it."""
+    """The token, its application, the service account, its organization and the client's grant:
+    one statement, and the token's own user (client-credentials tokens have none) is not joined
+    into it. ``/me`` names the organization and needs nothing more."""
     token = fetch_token(credentials)["access_token"]
     api = Client(headers={"Authorization": f"Bearer {token}"})
     assert api.get("/api/v1/me/").status_code == 200  # warms per-process caches
@@ -192,4 +192,8 @@ def test_an_api_request_reads_its_caller_in_one_query(credentials):
     lookups = [q["sql"] for q in queries.captured_queries if "oauth2_provider_accesstoken" in q["sql"]]
     assert len(lookups) == 1, lookups
     joined = re.findall(r'JOIN "(\w+)"', lookups[0])
-    assert sorted(joined) == sorted(["oauth2_provider_application", "accounts_user", ApiClient._meta.db_table]), joined
+    assert sorted(joined) == sorted(
+        ["oauth2_provider_application", "accounts_user", "accounts_organization", ApiClient._meta.db_table]
+    ), joined
+    assert len(queries.captured_queries) == 1, [q["sql"] for q in queries.captured_queries]
+    assert response.json()["organization"]["slug"]

@@ -12,7 +12,7 @@ from accounts.choices import Role
 from accounts.models import User
 from casework.models import Case, Consent, Note, Person, ServiceNeed, TechnologyIndicator
 from casework.permissions import CASE_ACTIONS, Action
-from casework.selectors import case_get_for_user, part_get_for_user
+from casework.selectors import case_get_for_user, case_list, part_get_for_user
 
 FULL = {Action.VIEW, Action.CHANGE, Action.SHARE}
 TEAM = {Action.VIEW, Action.CHANGE}
@@ -295,3 +295,24 @@ def test_the_condition_is_built_once_per_user_object_and_still_reads_the_grants_
     fresh = User.objects.get(pk=reader.pk)
     assert Case.objects.restrict(fresh, Action.VIEW).filter(pk=case.pk).exists()
     assert len(builds) == 4
+
+
+@pytest.mark.django_db
+def test_restricted_cases_carry_the_readers_organization_without_joining_it(world, django_assert_num_queries):
+    """``restrict`` hands every case the reader's own organization: a list that names each case's
+    organization is one query whatever its length (no join building an organization per row, no
+    query per row), and a reader whose organization is not loaded yet pays one query for it."""
+    case, actors = world
+    assert Case.objects.restrict(actors["creator"], Action.VIEW).exists()  # the permission's id, read once per process
+    supervisor = User.objects.get(pk=actors["supervisor"].pk)
+    organization = supervisor.organization  # a request's user has it loaded (the API's token lookup joins it)
+    with django_assert_num_queries(1) as listed:
+        cases = list(case_list(actor=supervisor))
+        assert {c.organization.slug for c in cases} == {organization.slug}
+    assert len(cases) == 2 and all(c.organization is organization for c in cases)
+    assert "accounts_organization" not in listed.captured_queries[0]["sql"]
+
+    fresh = User.objects.get(pk=actors["supervisor"].pk)
+    with django_assert_num_queries(1 + 2):  # its organization once, then each read
+        assert case_get_for_user(user=fresh, case_id=case.pk).organization.pk == case.organization_id
+        assert [c.organization.slug for c in case_list(actor=fresh)] == [organization.slug] * 2

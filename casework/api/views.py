@@ -64,8 +64,9 @@ class CaseViewSet(LoggedReadsViewSet):
     lookup_value_regex = "[0-9a-fA-F-]{36}"
 
     # What the serializer reads and no more: the team by its id (no Team per row), the assignees
-    # by username (not every column of each user). 26.4 -> 25.0 ms for a page of 50.
-    select_related = ("organization", "created_by")
+    # by username (not every column of each user). 26.4 -> 25.0 ms for a page of 50. The
+    # organization is not joined: ``restrict`` hands every case the caller's own.
+    select_related = ("created_by",)
     prefetch_related = (Prefetch("assigned_to", queryset=User.objects.only("id", "username")),)
 
     def base_queryset(self):
